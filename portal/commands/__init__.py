@@ -1,0 +1,1 @@
+"""Commands of the `portal` CLI that are bigger than a few lines."""

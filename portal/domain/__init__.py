@@ -1,0 +1,1 @@
+"""The rules of the product as plain Python: no Flask, no web, no templates."""

@@ -1,0 +1,120 @@
+"""The audit log: who did what to which record, when. Written here, read here; never edited.
+
+An entry holds an account, a time, an action from a fixed list, an internal record id and at
+most a short fixed detail (a failure reason, a segment value). Never a code, never free text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.models import Account, AuditEntry
+
+
+class Action(StrEnum):
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    REDEEM = "redeem"
+    REDEEM_FAILED = "redeem_failed"
+    CONFIRM = "confirm"
+    CORRECT = "correct"
+    EXPORT_PRINT = "export_print"
+    EXPORT_FHIR = "export_fhir"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an action name, not a password
+    ACCOUNT_CREATED = "account_created"
+    ACCOUNT_DISABLED = "account_disabled"
+    AUDIT_DOWNLOADED = "audit_downloaded"
+
+
+# Details are short machine words, so no text a person typed can ever reach the log.
+_DETAIL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_:.-")
+
+
+def now_utc() -> dt.datetime:
+    """Audit times are UTC, without a time zone (as stored), to the second."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def record(
+    session: Session,
+    action: Action,
+    *,
+    at: dt.datetime,
+    account: Account | None = None,
+    username: str | None = None,
+    submission_id: int | None = None,
+    detail: str | None = None,
+) -> AuditEntry:
+    """Add one entry; `username` names the actor when there is no account (the command line)."""
+    if detail is not None and (len(detail) > 64 or not set(detail) <= _DETAIL_CHARS):
+        raise ValueError("an audit detail is a short fixed word, never text a person typed")
+    entry = AuditEntry(
+        at=at,
+        account_id=account.id if account is not None else None,
+        username=account.username if account is not None else username,
+        action=str(action),
+        submission_id=submission_id,
+        detail=detail,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def entries(
+    session: Session, *, limit: int = 100, offset: int = 0, action: str | None = None
+) -> Sequence[AuditEntry]:
+    """Newest first."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if action:
+        query = query.where(AuditEntry.action == action)
+    return session.scalars(query.limit(limit).offset(offset)).all()
+
+
+def count(session: Session, *, action: str | None = None) -> int:
+    query = select(func.count()).select_from(AuditEntry)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    return int(session.scalar(query) or 0)
+
+
+def all_entries(session: Session) -> Iterable[AuditEntry]:
+    """Oldest first, streamed, for the download."""
+    query = select(AuditEntry).order_by(AuditEntry.at, AuditEntry.id)
+    return session.scalars(query.execution_options(yield_per=500))
+
+
+CSV_HEADER = ("id", "time_utc", "account", "action", "record", "detail")
+
+
+def csv_lines(rows: Iterable[AuditEntry]) -> Iterable[str]:
+    """The log as CSV (RFC 4180), one line at a time, header first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(values: Sequence[object]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield line(CSV_HEADER)
+    for row in rows:
+        yield line(
+            (
+                row.id,
+                row.at.isoformat(sep=" ") + "Z",
+                row.username or "",
+                row.action,
+                "" if row.submission_id is None else row.submission_id,
+                row.detail or "",
+            )
+        )

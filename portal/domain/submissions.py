@@ -1,0 +1,167 @@
+"""Store, open and delete a client's submission, found and sealed by keys from their code.
+
+Every operation flushes and never commits: the caller owns the transaction.
+
+Expiry: a record is readable up to and including `expires_on` (created_on + days), the date a
+slip can print as "valid until". Expired rows are *not* deleted on sight: a read must not write
+(the caller may roll back after the error anyway), and the person keeps getting "expired" rather
+than "unknown" until `purge_expired`, run daily, removes them. `delete` removes a record whether
+or not it has expired, because a person asking for their answers to go must never be refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, CursorResult, Insert, select
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from portal.domain.codes import ClientCode, CodeError, InvalidCode
+from portal.domain.keys import derive_keys, seal, unseal
+from portal.models import Submission
+
+__all__ = [
+    "ExpiredCode",
+    "InvalidCode",
+    "OpenedSubmission",
+    "UnknownCode",
+    "delete",
+    "open_submission",
+    "purge_expired",
+    "store",
+]
+
+
+class UnknownCode(CodeError):
+    """No record answers to this code (never made, deleted, or purged after expiry)."""
+
+
+class ExpiredCode(CodeError):
+    """The record exists but its time is over; it can no longer be read, only deleted."""
+
+
+@dataclass(frozen=True)
+class OpenedSubmission:
+    """A record and its answers, decrypted with the code."""
+
+    submission: Submission
+    answers: dict[str, object]
+
+
+def store(
+    session: Session,
+    *,
+    code: ClientCode,
+    answers: Mapping[str, object],
+    questionnaire_id: str,
+    version: str,
+    language: str,
+    assisted: bool,
+    provisional_segment: str | None,
+    today: dt.date,
+    secret: bytes,
+    log2n: int,
+    days: int,
+    on_new: Callable[[Submission], None] | None = None,
+) -> Submission:
+    """Seal the answers under the code and add the record; the same code twice gives one record.
+
+    A double tap or a re-sent POST carries the same code, so a record that already holds this
+    lookup key is returned as it is, even when the two requests race each other.
+    """
+    keys = derive_keys(code, secret, log2n)
+    payload = json.dumps({"answers": dict(answers)}, ensure_ascii=False, sort_keys=True)
+    values = {
+        "lookup_key": keys.lookup,
+        "sealed_answers": seal(
+            keys.seal, payload.encode("utf-8"), _aad(keys.lookup, questionnaire_id, version)
+        ),
+        "created_on": today,
+        "expires_on": today + dt.timedelta(days=days),
+        "questionnaire_id": questionnaire_id,
+        "questionnaire_version": version,
+        "language": language,
+        "assisted": assisted,
+        "provisional_segment": provisional_segment,
+    }
+    # Insert-or-ignore instead of catching IntegrityError under a SAVEPOINT: with the pysqlite
+    # driver as portal/db.py sets it up, releasing a SAVEPOINT opened before any write COMMITS
+    # the outer transaction, which would break "never commit" on SQLite.
+    # RETURNING gives a row only when this call inserted it (not a double tap's duplicate).
+    inserted = session.execute(
+        _insert_ignoring_duplicate(session, values).returning(Submission.id)
+    ).first()
+    row = _find(session, Submission.lookup_key == keys.lookup)
+    if row is None:  # pragma: no cover - the insert or a racing one just put it there
+        raise RuntimeError("the stored submission is missing")
+    if on_new is not None and inserted is not None:
+        on_new(row)  # e.g. count it for statistics exactly once, whatever the double taps
+    return row
+
+
+def open_submission(
+    session: Session, code: ClientCode, *, today: dt.date, secret: bytes, log2n: int
+) -> OpenedSubmission:
+    """The record and its answers; UnknownCode or ExpiredCode if it cannot be read."""
+    keys = derive_keys(code, secret, log2n)
+    row = _find(session, Submission.lookup_key == keys.lookup)
+    if row is None:
+        raise UnknownCode("unknown")
+    if row.expires_on < today:
+        raise ExpiredCode("expired")
+    aad = _aad(row.lookup_key, row.questionnaire_id, row.questionnaire_version)
+    payload = json.loads(unseal(keys.seal, row.sealed_answers, aad).decode("utf-8"))
+    return OpenedSubmission(submission=row, answers=dict(payload["answers"]))
+
+
+def delete(
+    session: Session, code: ClientCode, *, secret: bytes, log2n: int, today: dt.date
+) -> None:
+    """Remove the record the code opens, expired or not; UnknownCode if there is none.
+
+    The record's reviews go with it (ON DELETE CASCADE): a professional's confirmation of a
+    segment is part of what the person asked to remove. `today` is accepted for symmetry with
+    the other operations and is deliberately not used to refuse the deletion.
+    """
+    keys = derive_keys(code, secret, log2n)
+    row = _find(session, Submission.lookup_key == keys.lookup)
+    if row is None:
+        raise UnknownCode("unknown")
+    session.delete(row)
+    session.flush()
+
+
+def purge_expired(session: Session, today: dt.date) -> int:
+    """Remove every record whose last readable day is before `today`; how many went."""
+    # The reviews of purged records go too, by ON DELETE CASCADE in the database.
+    result = session.execute(sql_delete(Submission).where(Submission.expires_on < today))
+    return cast(CursorResult[Any], result).rowcount
+
+
+def _aad(lookup_key: bytes, questionnaire_id: str, version: str) -> bytes:
+    # Binds the sealed answers to their row and to the questionnaire version they answer, so a
+    # blob copied to another row, or answers read against another version, fail to open.
+    meta = json.dumps([questionnaire_id, version]).encode("utf-8")
+    return b"portal/submission/v1:" + lookup_key + meta
+
+
+def _find(session: Session, where: ColumnElement[bool]) -> Submission | None:
+    return session.scalars(select(Submission).where(where)).one_or_none()
+
+
+def _insert_ignoring_duplicate(session: Session, values: dict[str, object]) -> Insert:
+    # Both supported databases insert-or-ignore on the unique lookup key in one statement.
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        pg = postgresql.insert(Submission).values(**values)
+        return pg.on_conflict_do_nothing(index_elements=[Submission.lookup_key])
+    if dialect == "sqlite":
+        lite = sqlite.insert(Submission).values(**values)
+        return lite.on_conflict_do_nothing(index_elements=[Submission.lookup_key])
+    raise NotImplementedError(f"submissions cannot be stored on {dialect}")

@@ -1,0 +1,57 @@
+"""Locale choice: ?lang= → the visit's session → Accept-Language → Finnish; catalogue compiling."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import request, session
+from flask_babel import gettext
+
+LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
+DEFAULT = "fi"
+# Each language is named in itself, so a person finds their own without reading another.
+NATIVE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+
+def select_locale() -> str:
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        if session.get("lang") != asked:
+            session["lang"] = asked
+        return asked
+    remembered = session.get("lang")
+    if remembered in LANGUAGES:
+        return str(remembered)
+    best = request.accept_languages.best_match(LANGUAGES)
+    return best or DEFAULT
+
+
+def compile_catalogues(translations: Path) -> int:
+    """Compile every .po whose .mo is missing or older; returns how many were written.
+
+    Runs at start-up so a fresh clone never serves stale or missing translations and nobody
+    has to remember `pybabel compile`.
+    """
+    written = 0
+    for po_path in sorted(translations.glob("*/LC_MESSAGES/*.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh)
+        # A name of its own per process: parallel workers may compile at the same moment.
+        tmp = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            write_mo(fh, catalog, use_fuzzy=False)
+        tmp.replace(mo_path)
+        written += 1
+    return written
+
+
+def _(message: str, **variables: Any) -> str:
+    """gettext with a typed result (Flask-Babel ships no type hints)."""
+    return str(gettext(message, **variables))

@@ -1,0 +1,1 @@
+"""Alembic migrations, run programmatically by `portal db upgrade` and `portal run`."""

@@ -1,0 +1,72 @@
+"""The web shell: blueprints that turn requests into calls on portal.domain."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.web import errors, pages
+
+    app.register_blueprint(pages.bp)
+    errors.register(app)
+    register_template_helpers(app)
+    _register_optional(app)
+
+
+def _register_optional(app: Flask) -> None:
+    # Parts of the product land one by one; each registers itself here when it exists.
+    import importlib
+
+    for name in ("client", "deletion", "tablet", "pro", "admin", "fhir"):
+        try:
+            module = importlib.import_module(f"portal.web.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"portal.web.{name}":
+                raise
+            continue
+        app.register_blueprint(module.bp)
+
+
+_NEVER = re.compile(r"(?!)")
+KEPT_ARGS = {
+    "change": re.compile(r"1"),
+    "finished": re.compile(r"1"),
+    "cleared": re.compile(r"1"),
+    "enrolled": re.compile(r"1"),
+    "expired": re.compile(r"1"),
+    "page": re.compile(r"[0-9]{1,4}"),
+    "action": re.compile(r"[a-z_]{1,24}"),
+}
+
+
+def register_template_helpers(app: Flask) -> None:
+    from urllib.parse import urlencode
+
+    from flask import request
+    from flask_babel import format_date, get_locale
+
+    from portal.i18n import LANGUAGES, NATIVE_NAMES
+
+    def lang_url(code: str) -> str:
+        """The same page in another language (a plain link: works with JavaScript off).
+
+        Only known, harmless query arguments are carried over: echoing arbitrary request text
+        into pages that hold a client's code would invite compression attacks (BREACH).
+        """
+        args = {k: v for k, v in request.args.items() if KEPT_ARGS.get(k, _NEVER).fullmatch(v)}
+        args["lang"] = code
+        return f"{request.path}?{urlencode(args)}"
+
+    @app.context_processor
+    def globals_for_templates() -> dict[str, object]:
+        return {
+            "languages": LANGUAGES,
+            "native_names": NATIVE_NAMES,
+            "lang_url": lang_url,
+            "current_lang": str(get_locale() or "fi"),
+            "url_map_endpoints": app.view_functions,
+            "format_date": lambda day: format_date(day, format="long"),
+        }

@@ -1,0 +1,241 @@
+"""The client's path: start → one question per page → check answers → result and code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from portal.domain import codes, scoring, stats, submissions
+from portal.domain.questionnaire import (
+    InvalidAnswer,
+    Item,
+    Questionnaire,
+    RawAnswer,
+    parse_answer,
+)
+from portal.i18n import _
+from portal.web.context import db, questionnaire, settings
+from portal.web.forms import answer_form, raw_answer
+from portal.web.present import present_answers, present_result, qr_svg
+
+bp = Blueprint("client", __name__)
+
+VISIT = "visit"  # {"code": canonical code, "answers": {item_id: answer}}
+DONE = "done"  # the canonical code of the finished visit, until the visit ends
+
+
+def lang() -> str:
+    return str(get_locale() or "fi")
+
+
+def _visit() -> dict[str, Any] | None:
+    visit = session.get(VISIT)
+    return visit if isinstance(visit, dict) else None
+
+
+def forget_visit() -> None:
+    """Forget everything about the person on this browser (new session id); keep the language."""
+    keep_lang = lang()
+    session.clear_and_rotate()  # type: ignore[attr-defined]
+    session["lang"] = keep_lang
+
+
+def start_new_visit(assisted: bool = False) -> None:
+    """Forget everything about any earlier person on this browser, then begin afresh."""
+    forget_visit()
+    if assisted:
+        session["tablet"] = True
+    # The code is drawn now and kept (sealed) in the visit, so a double-tapped or re-sent
+    # Submit finds the same code and the idempotent store makes one record.
+    session[VISIT] = {"code": codes.new_code().canonical, "answers": {}}
+
+
+def _position(q: Questionnaire, item_id: str) -> int:
+    for index, item in enumerate(q.items):
+        if item.id == item_id:
+            return index
+    abort(404)
+
+
+def _error_message(item: Item, reason: str) -> str:
+    if reason == "too_many_choices":
+        return _("Choose at most %(n)s. Untick one or more.", n=item.max_choices)
+    if reason in ("not_a_number", "out_of_range"):
+        return _(
+            "Write a whole number from %(low)s to %(high)s, or leave it empty.",
+            low=item.minimum,
+            high=item.maximum,
+        )
+    return _("Choose one of the options shown, or leave the question unanswered.")
+
+
+@bp.post("/start")
+def start() -> Response:
+    start_new_visit(assisted=g.get("tablet") is not None)
+    return redirect(url_for("client.question", item_id=questionnaire().items[0].id), code=303)
+
+
+@bp.get("/start")
+def start_page() -> Response:
+    return redirect(url_for("pages.landing"))
+
+
+@bp.route("/q/<item_id>", methods=["GET", "POST"])
+def question(item_id: str) -> Response | str | tuple[str, int]:
+    visit = _visit()
+    if visit is None:
+        return redirect(url_for("client.visit_over"))
+    q = questionnaire()
+    index = _position(q, item_id)
+    item = q.items[index]
+    answers: dict[str, Any] = visit["answers"]
+    changing = request.args.get("change") == "1"
+    form = answer_form(item, lang(), data=answers.get(item_id))
+    error = None
+    if request.method == "POST":
+        raw = None if "skip" in request.form else raw_answer(form, item)
+        try:
+            answer = parse_answer(item, raw)
+        except InvalidAnswer as exc:
+            error = _error_message(item, exc.reason)
+        else:
+            if answer is None:
+                answers.pop(item_id, None)
+            else:
+                answers[item_id] = list(answer) if isinstance(answer, tuple) else answer
+            session.modified = True
+            if changing or index + 1 == len(q.items):
+                return redirect(url_for("client.check"), code=303)
+            return redirect(url_for("client.question", item_id=q.items[index + 1].id), code=303)
+    back = (
+        url_for("client.check")
+        if changing
+        else url_for("client.question", item_id=q.items[index - 1].id)
+        if index > 0
+        else url_for("pages.landing")
+    )
+    html = render_template(
+        "client/question.html",
+        q=q,
+        item=item,
+        form=form,
+        number=index + 1,
+        total=len(q.items),
+        section=next(s for s in q.sections if s.id == item.section),
+        error=error,
+        back=back,
+        changing=changing,
+    )
+    return (html, 400) if error else html
+
+
+@bp.get("/check")
+def check() -> Response | str:
+    visit = _visit()
+    if visit is None:
+        return redirect(url_for("client.visit_over"))
+    q = questionnaire()
+    return render_template(
+        "client/check.html", rows=present_answers(q, visit["answers"], lang()), q=q
+    )
+
+
+@bp.post("/submit")
+def submit() -> Response:
+    visit = _visit()
+    if visit is None:
+        # A re-sent Submit after the record was made: show the same result again.
+        return redirect(url_for("client.result" if DONE in session else "client.visit_over"), 303)
+    q = questionnaire()
+    answers: dict[str, Any] = visit["answers"]
+    result = scoring.assess(q, answers)
+    code = codes.parse_code(visit["code"])
+    config = settings()
+    submissions.store(
+        db(),
+        code=code,
+        answers=visit["answers"],
+        questionnaire_id=q.id,
+        version=q.version,
+        language=lang(),
+        assisted=bool(session.get("tablet")),
+        provisional_segment=None if result.segment is None else str(result.segment),
+        today=dt.date.today(),
+        secret=config.code_secret,
+        log2n=config.kdf_log2n,
+        days=config.code_days,
+        on_new=lambda row: stats.count_assessment(
+            db(),
+            day=row.created_on,
+            segment=row.provisional_segment,
+            language=row.language,
+            assisted=row.assisted,
+        ),
+    )
+    db().commit()
+    # From here on the visit holds no answers: only the code, so the result can be shown again.
+    session.pop(VISIT)
+    session[DONE] = code.canonical
+    return redirect(url_for("client.result"), code=303)
+
+
+def _finished() -> tuple[codes.ClientCode, submissions.OpenedSubmission] | None:
+    canonical = session.get(DONE)
+    if not isinstance(canonical, str):
+        return None
+    code = codes.parse_code(canonical)
+    config = settings()
+    try:
+        opened = submissions.open_submission(
+            db(), code, today=dt.date.today(), secret=config.code_secret, log2n=config.kdf_log2n
+        )
+    except (submissions.UnknownCode, submissions.ExpiredCode):
+        return None  # deleted meanwhile, or the visit outlived the record
+    return code, opened
+
+
+@bp.get("/result")
+def result() -> Response | str:
+    return _show_finished("client/result.html", with_result=True)
+
+
+@bp.get("/slip")
+def slip() -> Response | str:
+    return _show_finished("client/slip.html", with_result=False)
+
+
+def _show_finished(template: str, with_result: bool) -> Response | str:
+    finished = _finished()
+    if finished is None:
+        return redirect(url_for("client.visit_over"))
+    code, opened = finished
+    view = None
+    if with_result:
+        q = questionnaire()
+        answers = cast(dict[str, RawAnswer], opened.answers)
+        view = present_result(q, scoring.assess(q, answers), lang())
+    return render_template(
+        template,
+        view=view,
+        code=code,
+        expires_on=opened.submission.expires_on,
+        qr=qr_svg(code.grouped, _("QR code of your code")),
+    )
+
+
+@bp.post("/finish")
+def finish() -> Response:
+    """The person is done: forget the visit, so the next person on this device sees nothing."""
+    forget_visit()
+    if g.get("tablet") is not None:
+        return redirect(url_for("tablet.home", cleared=1), code=303)
+    return redirect(url_for("client.visit_over", finished=1), code=303)
+
+
+@bp.get("/over")
+def visit_over() -> str:
+    return render_template("client/over.html", finished=request.args.get("finished") == "1")

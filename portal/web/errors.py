@@ -1,0 +1,85 @@
+"""Every error becomes a page in the person's language that says what to do next."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+# (title, what happened, what to do next) for each status a person may meet.
+MESSAGES = {
+    400: (
+        _l("Something in the request was not right"),
+        _l("The page could not read what was sent."),
+        _l("Go back, check the page and try again."),
+    ),
+    403: (
+        _l("This page is not open to you"),
+        _l("You do not have access to this page."),
+        _l("If you work here, sign in first. Otherwise, go to the front page."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l("There is no page at this address. It may have moved, or the address may have a typo."),
+        _l("Check the address, or go to the front page."),
+    ),
+    405: (
+        _l("This page cannot be used like that"),
+        _l("The page was opened in a way it does not support."),
+        _l("Go back and use the buttons on the page."),
+    ),
+    413: (
+        _l("Too much was sent"),
+        _l("The form was bigger than this service accepts."),
+        _l("Go back and try again with shorter answers."),
+    ),
+    429: (
+        _l("Too many tries"),
+        _l("There have been too many tries in a short time."),
+        _l("Wait a while and try again."),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("The service had a problem. Nothing you did caused it."),
+        _l("Try again in a moment. If it keeps happening, go to the front page and start again."),
+    ),
+    503: (
+        _l("The service is not available right now"),
+        _l("The service is being updated or is very busy."),
+        _l("Try again in a few minutes."),
+    ),
+}
+
+
+def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
+    title, what, todo = MESSAGES.get(status, MESSAGES[500])
+    return (
+        render_template(
+            "errors/error.html", status=status, title=title, what=detail or what, todo=todo
+        ),
+        status,
+    )
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_exc: CSRFError) -> tuple[str, int]:
+        return render_error(
+            400,
+            str(_l("The page had been open for a long time, so it could not be sent safely.")),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[str, int]:
+        return render_error(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> tuple[str, int]:
+        # Log the type and place only: a message could echo what a person typed.
+        log.error("unhandled %s", type(exc).__name__, exc_info=exc)
+        return render_error(500)

@@ -1,0 +1,26 @@
+"""FHIR resources at stable URLs: the questionnaire, so an exported response can be resolved.
+
+`/fhir/Questionnaire/<id>` serves the current version (the canonical URL); `<id>-<version>` serves
+exactly that version (the resource id). Public: the questions are no secret.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort
+from werkzeug.wrappers import Response
+
+from portal.domain import fhir
+from portal.web.context import questionnaire, settings
+
+bp = Blueprint("fhir", __name__, url_prefix="/fhir")
+
+
+@bp.get("/Questionnaire/<resource>")
+def questionnaire_resource(resource: str) -> Response:
+    q = questionnaire()
+    if resource not in {q.id, fhir.resource_id(q)}:
+        abort(404)
+    body = json.dumps(fhir.questionnaire(q, settings().canonical_base), ensure_ascii=False)
+    return Response(body, mimetype="application/fhir+json")

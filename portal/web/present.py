@@ -1,0 +1,224 @@
+"""Turn a Result and answers into the texts one reader sees, in that reader's language.
+
+The client's result page and the professional's summary use the same view, so the two can never
+tell a different story; only the layout around it differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import segno
+from flask import url_for
+from markupsafe import Markup, escape
+
+from portal.domain import crisis
+from portal.domain.questionnaire import Item, Questionnaire
+from portal.domain.scoring import Driver, Result
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    number: str
+    tel: str
+    hours: str
+
+
+@dataclass(frozen=True)
+class ContactView:
+    name: str
+    description: str
+    lines: tuple[ContactLine, ...]
+
+
+@dataclass(frozen=True)
+class FlagView:
+    id: str
+    title: str
+    text: str
+    contacts: tuple[ContactView, ...]
+
+
+@dataclass(frozen=True)
+class DriverView:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class InstrumentView:
+    id: str
+    title: str
+    score: int
+    maximum: int
+    cutoff: int | None
+    interpretation: str  # the questionnaire's plain words, to the client
+    status: str  # "above" | "below" | "incomplete": the professional's terse reading
+    complete: bool
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    item_id: str
+    number: int
+    question: str
+    answer: str | None  # None: skipped
+
+
+@dataclass(frozen=True)
+class ResultView:
+    segment: str | None
+    name: str
+    meaning: str
+    help: str
+    services: str  # for professionals: what the segment means for services
+    not_a_diagnosis: str
+    risk: float | None
+    capability: float | None
+    risk_title: str
+    capability_title: str
+    risk_low: str
+    risk_high: str
+    capability_low: str
+    capability_high: str
+    marker: tuple[float, float] | None  # (x, y) in the 2×2 picture, 0..1, y up = more risk
+    segment_names: Mapping[str, str]
+    segment_lines: Mapping[str, tuple[str, ...]]  # the names broken to fit a field of the picture
+    risk_drivers: tuple[DriverView, ...]
+    capability_drivers: tuple[DriverView, ...]
+    instruments: tuple[InstrumentView, ...]
+    flags: tuple[FlagView, ...]
+    topics: tuple[str, ...]
+
+
+def two_lines(name: str, width: int = 16) -> tuple[str, ...]:
+    """A long name split at the space nearest its middle (Finnish compounds stay whole)."""
+    if len(name) <= width or " " not in name:
+        return (name,)
+    spaces = [i for i, ch in enumerate(name) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return name[:cut], name[cut + 1 :]
+
+
+def answer_text(item: Item, answer: Any, lang: str) -> str:
+    if item.kind == "number":
+        unit = f" {item.unit[lang]}" if item.unit else ""
+        return f"{answer}{unit}"
+    values = [answer] if isinstance(answer, str) else list(answer)
+    return ", ".join(item.option(v).text[lang] for v in values)
+
+
+def present_answers(q: Questionnaire, answers: Mapping[str, Any], lang: str) -> list[AnswerRow]:
+    rows = []
+    for number, item in enumerate(q.items, start=1):
+        answer = answers.get(item.id)
+        text = None if answer in (None, [], "") else answer_text(item, answer, lang)
+        rows.append(AnswerRow(item.id, number, item.text[lang], text))
+    return rows
+
+
+def _driver(q: Questionnaire, driver: Driver, lang: str) -> DriverView:
+    item = q.item(driver.item_id)
+    try:
+        answer = item.option(driver.value).text[lang]
+    except KeyError:  # a number item: the value is the number itself
+        answer = answer_text(item, driver.value, lang)
+    return DriverView(item.text[lang], answer)
+
+
+def _place(value: float, threshold: float, upper: bool) -> float:
+    """Where a value sits in the picture: each half of an axis is one side of its threshold."""
+    if value < threshold:
+        position = 0.5 * value / threshold
+    else:
+        position = 0.5 + 0.5 * (value - threshold) / (1 - threshold)
+    # The segment decides the quadrant (an acute flag can lift a person to the higher-risk row);
+    # the dot stays a little inside the picture so it is never cut at an edge.
+    return min(max(position, 0.57), 0.94) if upper else max(min(position, 0.43), 0.06)
+
+
+def _marker(q: Questionnaire, result: Result) -> tuple[float, float] | None:
+    if result.segment is None or result.risk is None or result.capability is None:
+        return None
+    higher_risk = result.segment in ("collaborative", "intensive")
+    higher_capability = result.segment in ("self_care", "collaborative")
+    x = _place(result.capability, q.scoring.capability_threshold, higher_capability)
+    y = _place(result.risk, q.scoring.risk_threshold, higher_risk)
+    return round(x, 3), round(y, 3)
+
+
+def _flag(q: Questionnaire, flag_id: str, lang: str) -> FlagView:
+    flag = q.acute_flags[flag_id]
+    contacts = crisis.load_default()
+    views = []
+    for contact_id in flag.contacts:
+        contact = contacts.contact(contact_id)
+        lines = tuple(
+            ContactLine(line.number, "tel:" + line.number.replace(" ", ""), line.hours[lang])
+            for line in contact.lines_for(lang)
+        )
+        views.append(ContactView(contact.name[lang], contact.description[lang], lines))
+    return FlagView(flag_id, flag.title[lang], flag.text[lang], tuple(views))
+
+
+def present_result(q: Questionnaire, result: Result, lang: str) -> ResultView:
+    segment = None if result.segment is None else str(result.segment)
+    text = q.segment_text(segment)
+    interpretation = {True: "above", False: "below", None: "incomplete"}
+    topics_item = next((item for item in q.items if item.role == "topics"), None)
+    return ResultView(
+        segment=segment,
+        name=text.name[lang],
+        meaning=text.meaning[lang],
+        help=text.help[lang],
+        services=text.services[lang] if text.services else text.meaning[lang],
+        not_a_diagnosis=q.notices["not_a_diagnosis"][lang],
+        risk=result.risk,
+        capability=result.capability,
+        risk_title=q.axes["risk"].title[lang],
+        capability_title=q.axes["capability"].title[lang],
+        risk_low=q.axes["risk"].low[lang],
+        risk_high=q.axes["risk"].high[lang],
+        capability_low=q.axes["capability"].low[lang],
+        capability_high=q.axes["capability"].high[lang],
+        marker=_marker(q, result),
+        segment_names={key: seg.name[lang] for key, seg in q.segment_texts.items()},
+        segment_lines={key: two_lines(seg.name[lang]) for key, seg in q.segment_texts.items()},
+        risk_drivers=tuple(_driver(q, d, lang) for d in result.risk_drivers),
+        capability_drivers=tuple(_driver(q, d, lang) for d in result.capability_drivers),
+        instruments=tuple(
+            InstrumentView(
+                id=score.instrument_id,
+                title=q.instrument(score.instrument_id).title[lang],
+                score=score.score,
+                maximum=score.maximum,
+                cutoff=score.cutoff,
+                interpretation=q.instrument(score.instrument_id)
+                .interpretation[interpretation[score.above_cutoff]][lang],
+                status=interpretation[score.above_cutoff],
+                complete=score.complete,
+            )
+            for score in result.instruments
+        ),
+        flags=tuple(_flag(q, flag_id, lang) for flag_id in result.acute_flags),
+        topics=tuple(topics_item.option(t).text[lang] for t in result.topics)
+        if topics_item
+        else (),
+    )
+
+
+def qr_svg(text: str, label: str) -> Markup:
+    """The code as an inline SVG QR code: made here, no image request, no other host.
+
+    The QR holds only the code text, so a handheld scanner types it into the redeem form.
+    """
+    qr = segno.make(text, error="m", micro=False)
+    svg = qr.svg_inline(scale=4, border=4, dark="#000", light="#fff", omitsize=True)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    return Markup(svg)  # noqa: S704 - segno's own output, from a code we generated
+
+
+def change_url(item_id: str) -> str:
+    return url_for("client.question", item_id=item_id, change=1)

@@ -1,0 +1,236 @@
+"""The professional's side under /pro/: sign in and out, and one's own password and language.
+
+Redeeming a code and the record's summary are in `pro_records.py`, on the same blueprint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from argon2 import PasswordHasher
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from portal.domain import accounts, audit
+from portal.domain.audit import Action
+from portal.models import Account
+from portal.web.context import db, limits
+from portal.web.staff_forms import WEAK_PASSWORD_TEXTS, LanguageForm, LoginForm, PasswordForm
+
+bp = Blueprint("pro", __name__, url_prefix="/pro")
+login_manager = LoginManager()
+# Flask-Login would keep a hash of the address and browser in the session; we keep neither.
+login_manager.session_protection = None
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Staff(UserMixin):
+    """The signed-in account, as Flask-Login sees it."""
+
+    def __init__(self, account: Account) -> None:
+        self.account = account
+        self.id = account.id
+
+    @property
+    def is_admin(self) -> bool:
+        return self.account.role == "admin"
+
+
+@bp.record_once
+def _set_up(state: BlueprintSetupState) -> None:
+    login_manager.init_app(state.app)
+    # Argon2 at full cost; tests run the same algorithm at a tiny cost to stay fast.
+    state.app.extensions["portal.password_hasher"] = accounts.password_hasher(
+        cheap=state.app.config["TESTING"]
+    )
+
+
+def _load(user_id: str) -> Staff | None:
+    account = accounts.get(db(), int(user_id)) if user_id.isdigit() else None
+    return Staff(account) if account is not None and account.active else None
+
+
+def _unauthorized() -> Response:
+    return redirect(url_for("pro.home"), code=303)
+
+
+login_manager.user_loader(_load)
+login_manager.unauthorized_handler(_unauthorized)
+
+
+def hasher() -> PasswordHasher:
+    return cast(PasswordHasher, current_app.extensions["portal.password_hasher"])
+
+
+def staff() -> Staff:
+    return cast(Staff, current_user._get_current_object())
+
+
+def signed_in(view: F) -> F:
+    """Only for a signed-in, active account; anyone else goes to the sign-in page."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return _unauthorized()
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def admin_only(view: F) -> F:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return _unauthorized()
+        if not staff().is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+@bp.app_context_processor
+def _staff_globals() -> dict[str, object]:
+    return {"staff": staff() if current_user.is_authenticated else None}
+
+
+def _start_session(account: Account) -> None:
+    """A new session id for every sign-in (and password change), in the account's language."""
+    session.clear_and_rotate()  # type: ignore[attr-defined]
+    login_user(Staff(account))
+    session.pop("_id", None)  # Flask-Login's address-and-browser hash: not kept
+    session["lang"] = account.language
+
+
+def _sign_in(form: LoginForm) -> Response | int:
+    """Sign in, or put the reason on the form and return the status to show it with."""
+    name = accounts.normalise_name(form.username.data or "")[:64]
+    known = accounts.find(db(), name)
+    blocked = limits().hit("login_global", "all") or limits().hit("login", name)
+    if blocked is not None:
+        audit.record(
+            db(), Action.LOGIN_FAILED, at=audit.now_utc(), account=known, detail="rate_limited"
+        )
+        db().commit()
+        message = ngettext(
+            "There have been too many sign-in attempts. Try again in %(num)s minute.",
+            "There have been too many sign-in attempts. Try again in %(num)s minutes.",
+            blocked.minutes,
+        )
+        form.password.errors = [message]
+        return 429
+    account = accounts.verify(db(), name, form.password.data or "", hasher=hasher())
+    if account is None:
+        reason = (
+            "unknown_name"
+            if known is None
+            else "disabled"
+            if not known.active
+            else "wrong_password"
+        )
+        # An unknown name is not written down: it may be a password typed in the wrong field.
+        audit.record(db(), Action.LOGIN_FAILED, at=audit.now_utc(), account=known, detail=reason)
+        db().commit()
+        form.password.errors = [
+            _("The user name or the password is not right. Check both and try again.")
+        ]
+        return 200
+    limits().clear("login", name)
+    _start_session(account)
+    audit.record(db(), Action.LOGIN, at=audit.now_utc(), account=account)
+    db().commit()
+    return redirect(url_for("pro.home"), code=303)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def home() -> Response | tuple[str, int] | str:
+    if current_user.is_authenticated:
+        from portal.web.pro_records import redeem_page
+
+        return redeem_page()
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        outcome = _sign_in(form)
+        if isinstance(outcome, Response):
+            return outcome
+        status = outcome
+    return render_template("pro/login.html", form=form), status
+
+
+@bp.post("/logout")
+@signed_in
+def logout() -> Response:
+    audit.record(db(), Action.LOGOUT, at=audit.now_utc(), account=staff().account)
+    db().commit()
+    lang = session.get("lang")
+    logout_user()
+    session.clear_and_rotate()  # type: ignore[attr-defined]
+    if lang:
+        session["lang"] = lang
+    flash(_("You have signed out."))
+    return redirect(url_for("pro.home"), code=303)
+
+
+def _account_page(
+    language: LanguageForm | None = None, password: PasswordForm | None = None
+) -> str:
+    return render_template(
+        "pro/account.html",
+        language_form=language or LanguageForm(data={"language": staff().account.language}),
+        password_form=password or PasswordForm(formdata=None),
+        min_length=accounts.MIN_PASSWORD_LENGTH,
+    )
+
+
+@bp.get("/account")
+@signed_in
+def account() -> str:
+    return _account_page()
+
+
+@bp.post("/account/language")
+@signed_in
+def change_language() -> Response | str:
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return _account_page(language=form)
+    accounts.set_language(db(), staff().account, form.language.data)
+    db().commit()
+    session["lang"] = form.language.data
+    flash(_("Your language has been saved."))
+    return redirect(url_for("pro.account"), code=303)
+
+
+@bp.post("/account/password")
+@signed_in
+def change_password() -> Response | str:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        me = staff().account
+        try:
+            accounts.change_password(
+                db(), me, current=form.current.data, new=form.new.data, hasher=hasher()
+            )
+        except accounts.WrongPassword:
+            form.current.errors = [_("The current password is not right.")]
+        except accounts.WeakPassword as weak:
+            form.new.errors = [str(WEAK_PASSWORD_TEXTS[weak.reason])]
+        else:
+            audit.record(db(), Action.PASSWORD_CHANGED, at=audit.now_utc(), account=me)
+            db().commit()
+            _start_session(me)
+            flash(_("Your password has been changed."))
+            return redirect(url_for("pro.account"), code=303)
+    return _account_page(password=form)
+
+
+from portal.web import pro_records  # noqa: F401 - adds the record routes to `bp`

@@ -1,0 +1,240 @@
+"""Redeem a code, see the one-screen summary, confirm or correct, print, export FHIR.
+
+The code is read, checked and used once, in `redeem`; it is never stored or logged. What the
+session keeps is the record id, its decrypted answers and the code's last group (for the print
+view), until the professional closes the record, opens another one or signs out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from portal.domain import audit, fhir, redemption
+from portal.domain.audit import Action
+from portal.domain.codes import InvalidCode, parse_code
+from portal.domain.submissions import ExpiredCode, UnknownCode
+from portal.models import Submission
+from portal.web.context import db, limits, questionnaire_for, settings
+from portal.web.present import present_answers, present_result
+from portal.web.pro import bp, signed_in, staff
+from portal.web.staff_forms import REASON_TEXTS, ConfirmForm, RedeemForm, ReviewForm
+
+OPEN = "pro_record"
+LANGUAGE_NAMES = {"fi": _l("Finnish"), "sv": _l("Swedish"), "en": _l("English")}
+
+
+def _code_problem(error: InvalidCode) -> str:
+    return str(_code_problem_text(error))
+
+
+def _code_problem_text(error: InvalidCode) -> object:
+    if error.reason == "empty":
+        return _("Enter the client's code.")
+    if error.reason == "wrong_length":
+        return _("A code has 13 characters. Check that none is missing or extra.")
+    if error.reason == "bad_character" and error.group is not None:
+        return _(
+            "Group %(group)s of the code has a character that is not used in codes. "
+            "Check that group against the slip.",
+            group=error.group,
+        )
+    return _(
+        "The code has a typo: its last character does not match the others. "
+        "Check each group against the slip."
+    )
+
+
+def redeem_page(form: RedeemForm | None = None, status: int = 200) -> tuple[str, int]:
+    return render_template("pro/redeem.html", form=form or RedeemForm(formdata=None)), status
+
+
+def _log(action: Action, submission_id: int | None = None, detail: str | None = None) -> None:
+    """One audit entry for the signed-in professional, committed with whatever went before."""
+    audit.record(
+        db(),
+        action,
+        at=audit.now_utc(),
+        account=staff().account,
+        submission_id=submission_id,
+        detail=detail,
+    )
+    db().commit()
+
+
+def _failed(form: RedeemForm, message: str, detail: str, status: int) -> tuple[str, int]:
+    _log(Action.REDEEM_FAILED, detail=detail)
+    form.code.errors = [message]
+    return redeem_page(form, status)
+
+
+@bp.route("/redeem", methods=["GET", "POST"])
+@signed_in
+def redeem() -> Response | tuple[str, int]:
+    if request.method == "GET":  # an error page's address, opened again from history
+        return redirect(url_for("pro.home"), code=303)
+    form = RedeemForm()
+    if not form.validate_on_submit():
+        return redeem_page(form, 400)
+    # Counted before anything else, so a flood of guesses never reaches the slow derivation.
+    blocked = limits().hit("redeem", str(staff().account.id))
+    if blocked is not None:
+        message = ngettext(
+            "You have tried many codes in a short time. Try again in %(num)s minute.",
+            "You have tried many codes in a short time. Try again in %(num)s minutes.",
+            blocked.minutes,
+        )
+        return _failed(form, message, "rate_limited", 429)
+    try:
+        code = parse_code(form.code.data or "")
+    except InvalidCode as error:
+        return _failed(form, _code_problem(error), error.reason, 400)
+    config = settings()
+    try:
+        opened = redemption.redeem(
+            db(), code, today=dt.date.today(), secret=config.code_secret, log2n=config.kdf_log2n
+        )
+    except UnknownCode:
+        message = _(
+            "No answers were found with this code. Check the code with the client: "
+            "the answers may also have been deleted."
+        )
+        return _failed(form, message, "unknown", 404)
+    except ExpiredCode:
+        message = _(
+            "This code has expired, so its answers can no longer be seen. "
+            "The client can answer again to get a new code."
+        )
+        return _failed(form, message, "expired", 410)
+    _log(Action.REDEEM, submission_id=opened.submission_id)
+    session[OPEN] = {
+        "id": opened.submission_id,
+        "answers": opened.answers,
+        "tail": opened.code_tail,
+    }
+    return redirect(url_for("pro.record"), code=303)
+
+
+def _lang() -> str:
+    return str(get_locale() or "fi")
+
+
+def _open_summary() -> redemption.Summary | None:
+    held = session.get(OPEN)
+    if not held:
+        flash(_("Enter a code to open a client's answers."))
+        return None
+    row = db().get(Submission, held["id"])
+    if row is None:
+        session.pop(OPEN, None)
+        flash(_("These answers are no longer available: the client deleted them, or they expired."))
+        return None
+    q = questionnaire_for(row.questionnaire_id, row.questionnaire_version)
+    return redemption.summary(db(), held["id"], held["answers"], q)
+
+
+def _context(found: redemption.Summary) -> dict[str, Any]:
+    row = found.submission
+    q = questionnaire_for(row.questionnaire_id, row.questionnaire_version)
+    lang = _lang()
+    view = present_result(q, found.result, lang)
+    names = {**view.segment_names, redemption.UNDETERMINED: _("Cannot say yet")}
+    return {
+        "view": view,
+        "record": row,
+        "answers": present_answers(q, found.answers, lang),
+        "client_language": LANGUAGE_NAMES.get(row.language, row.language),
+        "reviews": found.reviews,
+        "segment_names": names,
+        "reason_texts": REASON_TEXTS,
+        "code_tail": session.get(OPEN, {}).get("tail", ""),
+    }
+
+
+@bp.get("/record")
+@signed_in
+def record() -> Response | str:
+    found = _open_summary()
+    if found is None:
+        return redirect(url_for("pro.home"), code=303)
+    context = _context(found)
+    latest = found.latest_review
+    current = latest.segment if latest is not None else found.submission.provisional_segment
+    form = ReviewForm.build(context["view"].segment_names, current)
+    return render_template("pro/record.html", form=form, close_form=ConfirmForm(), **context)
+
+
+@bp.post("/record/review")
+@signed_in
+def review() -> Response | str:
+    found = _open_summary()
+    if found is None:
+        return redirect(url_for("pro.home"), code=303)
+    context = _context(found)
+    form = ReviewForm.build(context["view"].segment_names, found.submission.provisional_segment)
+    if not form.validate_on_submit():
+        return render_template("pro/record.html", form=form, close_form=ConfirmForm(), **context)
+    decision, reason = form.decision.data, form.reason.data or None
+    saved = redemption.review(
+        db(),
+        submission_id=found.submission.id,
+        account_id=staff().account.id,
+        decision=decision,
+        reason=reason,
+        today=dt.date.today(),
+    )
+    action = Action.CONFIRM if saved.agrees else Action.CORRECT
+    detail = decision if reason is None else f"{decision}:{reason}"
+    _log(action, submission_id=found.submission.id, detail=detail)
+    flash(_("Saved. Thank you."))
+    return redirect(url_for("pro.record"), code=303)
+
+
+@bp.get("/record/print")
+@signed_in
+def print_view() -> Response | str:
+    found = _open_summary()
+    if found is None:
+        return redirect(url_for("pro.home"), code=303)
+    _log(Action.EXPORT_PRINT, submission_id=found.submission.id)
+    return render_template("pro/print.html", **_context(found))
+
+
+@bp.get("/record/fhir")
+@signed_in
+def fhir_export() -> Response:
+    found = _open_summary()
+    if found is None:
+        return redirect(url_for("pro.home"), code=303)
+    row = found.submission
+    q = questionnaire_for(row.questionnaire_id, row.questionnaire_version)
+    resource = fhir.questionnaire_response(
+        q,
+        answers=found.answers,
+        instruments=found.result.instruments,
+        authored=row.created_on,
+        language=row.language,
+        base=settings().canonical_base,
+    )
+    _log(Action.EXPORT_FHIR, submission_id=row.id)
+    body = json.dumps(resource, ensure_ascii=False, indent=2)
+    response = Response(body, mimetype="application/fhir+json")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="questionnaireresponse-{row.created_on.isoformat()}.json"'
+    )
+    return response
+
+
+@bp.post("/record/close")
+@signed_in
+def close() -> Response:
+    if ConfirmForm().validate_on_submit():
+        session.pop(OPEN, None)
+    return redirect(url_for("pro.home"), code=303)

@@ -1,0 +1,167 @@
+"""Issue 6 end to end: a Swedish client's code, redeemed and corrected by a Finnish professional.
+
+The client answers in Swedish on a phone; a professional whose language is Finnish signs in,
+types the code in lower case with spaces, sees the summary in Finnish, corrects the segment,
+prints (one A4 page), exports FHIR (validated), and the audit log has each step without the code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from sqlalchemy import select
+
+from portal.config import Settings
+from portal.domain.questionnaire import load_default
+from portal.models import AuditEntry
+from tests.browser.conftest import ARTEFACTS, LiveServer
+from tests.pro_support import AFTER_OVERDOSE, PASSWORD, make_account, sessions, stored_code
+
+
+def answer_as_a_swedish_client(browser: Any, url: str) -> str:
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="sv-SE")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(url + "/?lang=sv")
+    page.locator("form.start button").click()
+    for _ in range(60):
+        if page.url.endswith("/check"):
+            break
+        assert page.locator("html").get_attribute("lang") == "sv"
+        page.locator("label.choice").first.click()
+        page.locator("button[name=continue]").click()
+    page.locator("form[action$='/submit'] button").click()
+    code = page.locator(".code").first.inner_text().strip()
+    context.close()
+    return code
+
+
+def test_a_finnish_professional_redeems_corrects_prints_and_exports(
+    browser: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
+    app = live_server.app
+    ARTEFACTS.mkdir(exist_ok=True)
+    code = answer_as_a_swedish_client(browser, live_server.url)
+    assert len(code.replace("-", "")) == 13
+    make_account(app, "anna", language="fi")
+    q = load_default()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + "/pro/")
+    page.fill("#username", "anna")
+    page.fill("#password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    assert page.locator("html").get_attribute("lang") == "fi"  # the account's language
+
+    page.fill("#code", "  " + code.lower().replace("-", " ") + " ")
+    page.locator("main form button[type=submit]").click()
+    assert page.locator("h1").inner_text() == "Yhteenveto asiakkaan vastauksista"
+    assert "ruotsi" in page.locator("dl.meta").inner_text()
+    page.locator("details.allanswers summary").click()
+    answers = page.locator("details.allanswers").inner_text()
+    assert q.item("housing").text["fi"] in answers and q.item("housing").text["sv"] not in answers
+    assert code not in page.content()
+
+    chosen = page.locator("input[name=decision]:checked").get_attribute("value")
+    other = "intensive" if chosen != "intensive" else "supported"
+    page.locator(f"input[name=decision][value={other}]").check()
+    page.select_option("#reason", "client_view")
+    page.locator("form.review button[type=submit]").click()
+    assert "Ammattilainen korjasi asiakkuuden" in page.locator("main").inner_text()
+    assert "Asiakas näkee tilanteensa toisin" in page.locator("main").inner_text()
+
+    page.screenshot(path=str(ARTEFACTS / "pro-summary.png"), full_page=True)
+    page.get_by_role("link", name="Tulostusnäkymä").click()
+    assert page.locator("nav").count() == 0 and page.locator("header").count() == 0
+    assert f"…{code[-1]}" in page.locator("main").inner_text()
+    assert code[:4] not in page.locator("main").inner_text()
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=False)
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1, "the print view fits one A4 page"
+    (ARTEFACTS / "pro-print.pdf").write_bytes(pdf)
+    page.emulate_media(media="screen")
+    page.go_back()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Lataa FHIR (JSON)").click()
+    saved = tmp_path / "response.json"
+    download.value.save_as(saved)
+    resource = json.loads(saved.read_text(encoding="utf-8"))
+    assert QuestionnaireResponse.model_validate(resource).subject is None
+    assert resource["language"] == "sv"
+    assert code.replace("-", "") not in saved.read_text(encoding="utf-8")
+    context.close()
+
+    with sessions(app)() as session:
+        rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        steps = [(r.username, r.action, r.submission_id) for r in rows]
+        everything = " ".join(
+            f"{r.username} {r.action} {r.submission_id} {r.detail} {r.at}" for r in rows
+        ).upper()
+    record = steps[1][2]
+    assert record is not None
+    assert steps == [
+        ("anna", "login", None),
+        ("anna", "redeem", record),
+        ("anna", "correct", record),
+        ("anna", "export_print", record),
+        ("anna", "export_fhir", record),
+    ]
+    for group in code.split("-")[:3]:
+        assert group not in everything
+
+    # An administrator reads the same steps in the audit log page.
+    make_account(app, "boss", role="admin", language="fi")
+    admin = browser.new_context(locale="fi-FI").new_page()
+    admin.goto(live_server.url + "/pro/")
+    admin.fill("#username", "boss")
+    admin.fill("#password", PASSWORD)
+    admin.locator("main form button[type=submit]").click()
+    admin.goto(live_server.url + "/pro/admin/audit")
+    log = admin.locator("table.audit").inner_text()
+    for text in ("Avasi asiakkaan vastaukset", "Korjasi asiakkuuden", "Latasi FHIR-tiedoston"):
+        assert text in log
+    assert code[:4] not in admin.content()
+    admin.context.close()
+
+
+def test_the_professional_pages_have_no_axe_violations(
+    browser: Any, live_server: LiveServer, settings: Settings
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    app = live_server.app
+    make_account(app, "boss", role="admin", language="fi")
+    code = stored_code(app, settings, answers=AFTER_OVERDOSE, language="sv")
+    axe = Axe()
+    page = browser.new_context(locale="fi-FI").new_page()
+    page.set_default_timeout(10_000)
+
+    def clean(where: str) -> None:
+        violations = axe.run(page).response["violations"]
+        assert violations == [], (where, [(v["id"], v["nodes"][0]["target"]) for v in violations])
+
+    page.goto(live_server.url + "/pro/")
+    clean("sign in")
+    page.fill("#username", "boss")
+    page.fill("#password", "wrong password!")
+    page.locator("main form button[type=submit]").click()
+    clean("sign in with an error")
+    page.fill("#password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.fill("#code", "7KQM")
+    page.locator("main form button[type=submit]").click()
+    clean("a code with an error")
+    page.fill("#code", code.grouped)
+    page.locator("main form button[type=submit]").click()
+    clean("summary")
+    for path in ("/pro/record/print", "/pro/account", "/pro/admin/", "/pro/admin/audit"):
+        page.goto(live_server.url + path)
+        clean(path)
+    page.context.close()

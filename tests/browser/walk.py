@@ -1,0 +1,599 @@
+"""Every page state a person can meet, and how to bring a fresh browser page into each.
+
+A *state* is one thing a person sees: a page, or a page in a particular condition (a question with
+an error, a result with an acute flag). Each state knows the Flask endpoint that serves it, so
+`uncovered_get_routes()` can name any page route that no state reaches: a page type added later
+fails the tests until it is walked here (or listed in NOT_PAGES with a reason).
+
+Every `reach` callable works with JavaScript on *and* off: it only navigates, clicks, fills and
+sends requests through the page's own cookie jar (`page.request`), never runs script in the page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlencode, urlsplit
+
+import yaml
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from portal import create_app
+from portal.config import Settings
+from portal.domain import codes, submissions
+from portal.domain.questionnaire import Questionnaire, default_path, load, load_default
+from tests.browser.conftest import LiveServer
+
+Page = Any  # playwright.sync_api.Page (Playwright ships no stubs the linters here can see)
+Audience = Literal["client", "pro", "admin", "tablet"]
+LANGS = ("fi", "sv", "en")
+STAFF_PASSWORD = "correct horse battery staple 42"
+
+# GET routes that are not pages a person reads, each with the reason. Everything else served on
+# GET must be covered by a state below, or test_every_get_route_is_walked fails naming it.
+NOT_PAGES: dict[str, str] = {
+    "static": "CSS and the optional script: measured by test_weight, not a page",
+    "pages.quick_exit": "redirects at once to an external site (aborted in tests, never loaded)",
+    "client.start_page": "GET /start only redirects to the landing page (Start is a POST form)",
+    "pro.fhir_export": "FHIR R4 JSON download for a professional, not an HTML page",
+    "fhir.questionnaire_resource": "FHIR R4 Questionnaire JSON (the canonical resource), not a page",
+    "admin.audit_csv": "the audit log as a CSV download, not a page",
+}
+
+# A tiny questionnaire with a number item, so the number template is walked too (the shipped
+# questionnaire has none): the default file with one number question put first.
+NUMBER_ITEM = {
+    "id": "drinking_days",
+    "section": "alcohol",
+    "kind": "number",
+    "minimum": 0,
+    "maximum": 31,
+    "unit": {"fi": "päivää", "sv": "dagar", "en": "days"},
+    "text": {
+        "fi": "Montako päivää joit alkoholia viimeisen kuukauden aikana?",
+        "sv": "Hur många dagar drack du alkohol under den senaste månaden?",
+        "en": "On how many days did you drink alcohol in the past month?",
+    },
+    "help": {
+        "fi": "Kirjoita luku 0–31.",
+        "sv": "Skriv ett tal 0–31.",
+        "en": "Write a number from 0 to 31.",
+    },
+    "bands": [{"upto": 4, "risk": 0}, {"upto": 31, "risk": 0.5}],
+}
+
+
+def number_questionnaire_file(folder: Path) -> Path:
+    data = yaml.safe_load(default_path().read_text(encoding="utf-8"))
+    data["items"].insert(0, NUMBER_ITEM)
+    path = folder / "with-number.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    load(path)  # fail here, clearly, if the file format moved on
+    return path
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    audience: Audience
+    endpoint: str | None  # the Flask endpoint whose page this is (None: an unknown URL)
+    how: str  # in words, for a person reading a failure
+    reach: Callable[[Page, LiveServer], None]
+    questionnaire: Literal["default", "number"] = "default"
+    needs: tuple[str, ...] = ()  # endpoints that must exist, else the state is skipped
+    expect: tuple[str, ...] = ()  # CSS selectors that prove the page is in this state
+    expect_absent: tuple[str, ...] = ()
+    status_text: str | None = None  # an error page shows its status number
+    covers: tuple[str, ...] = ()  # endpoints passed through on the way (redirecting GETs)
+    js_only: bool = False  # the state exists only with JavaScript (e.g. the idle warning)
+
+    @property
+    def client(self) -> bool:
+        """A page a client meets (on their phone or a shared tablet): the stricter checks."""
+        return self.audience in ("client", "tablet")
+
+
+@contextlib.contextmanager
+def serve(state: State, settings: Settings, folder: Path) -> Iterator[LiveServer]:
+    """A fresh app for one state (with the number questionnaire if the state needs it)."""
+    if state.questionnaire == "number":
+        settings = settings.with_overrides(questionnaire_path=number_questionnaire_file(folder))
+    app = create_app(settings)
+    try:
+        with LiveServer(app) as server:
+            yield server
+    finally:
+        app.extensions["portal.engine"].dispose()
+
+
+def endpoint_of(app: Flask, url: str) -> str | None:
+    """The endpoint a URL (as the browser shows it) is served by; None if it matches none."""
+    parts = urlsplit(url)
+    try:
+        endpoint, _args = app.url_map.bind("127.0.0.1").match(parts.path, method="GET")
+    except HTTPException:
+        try:  # a page shown in answer to a POST (a form sent back with its errors)
+            endpoint, _args = app.url_map.bind("127.0.0.1").match(parts.path, method="POST")
+        except HTTPException:
+            return None
+    return str(endpoint)
+
+
+def uncovered_get_routes(app: Flask, walked: list[State]) -> list[str]:
+    """Rules served on GET that no state walks and NOT_PAGES does not explain."""
+    covered = {s.endpoint for s in walked} | {e for s in walked for e in s.covers} | set(NOT_PAGES)
+    return sorted(
+        f"{rule.rule} (endpoint {rule.endpoint})"
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or ()) and rule.endpoint not in covered
+    )
+
+
+# ------------------------------------------------------------------------------- how to reach
+
+
+def _form_post(page: Page, server: LiveServer, path: str, pairs: list[tuple[str, str]]) -> None:
+    """POST a form in the page's own session (cookies shared with the browser context)."""
+    response = page.request.post(
+        server.url + path,
+        data=urlencode(pairs),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        max_redirects=0,
+    )
+    assert response.status in (200, 303, 400), f"POST {path}: {response.status}"
+
+
+def _token(page: Page, server: LiveServer, path: str) -> str:
+    html = page.request.get(server.url + path).text()
+    marker = 'name="csrf_token" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
+def questionnaire_of(server: LiveServer) -> Questionnaire:
+    path = server.app.extensions["portal.settings"].questionnaire_path
+    return load(path) if path is not None else load_default()
+
+
+def start_visit(page: Page, server: LiveServer) -> str:
+    """Press Start on the landing page; returns the CSRF token of the new visit."""
+    page.goto(server.url + "/")
+    page.locator("form.start button").click()
+    page.wait_for_url("**/q/**")
+    return _token(page, server, urlsplit(page.url).path)
+
+
+def answer_all(page: Page, server: LiveServer, answers: dict[str, list[str]]) -> None:
+    """Answer through the real question forms, then stop at check. A question left alone is
+    as skipped (an unanswered item is simply absent), so only the answered ones are sent."""
+    token = start_visit(page, server)
+    for item in questionnaire_of(server).items:
+        chosen = answers.get(item.id)
+        if chosen:
+            pairs = [("csrf_token", token)] + [("answer", v) for v in chosen]
+            _form_post(page, server, f"/q/{item.id}", pairs)
+
+
+def submit(page: Page, server: LiveServer, answers: dict[str, list[str]]) -> None:
+    answer_all(page, server, answers)
+    _form_post(page, server, "/submit", [("csrf_token", _token(page, server, "/check"))])
+
+
+def answers_for(q: Questionnaire, *, worst: bool, acute: bool) -> dict[str, list[str]]:
+    """Every item answered: the highest-risk, lowest-coping options (worst) or the opposite."""
+    chosen: dict[str, list[str]] = {}
+    for item in q.items:
+        if item.kind == "number":
+            chosen[item.id] = [str(item.maximum if worst else item.minimum)]
+            continue
+        options = [o for o in item.options if acute or o.acute is None]
+        if item.kind == "multiple":
+            chosen[item.id] = [o.value for o in options[: item.max_choices or 1]]
+            continue
+
+        def badness(option: Any) -> float:
+            return float(option.risk - option.capability)
+
+        pick = max(options, key=badness) if worst else min(options, key=badness)
+        chosen[item.id] = [pick.value]
+    return chosen
+
+
+def _acute_only(q: Questionnaire) -> dict[str, list[str]]:
+    for item in q.items:
+        for option in item.options:
+            if option.acute:
+                return {item.id: [option.value]}
+    raise AssertionError("the questionnaire has no answer that raises an acute flag")
+
+
+def goto(path: str) -> Callable[[Page, LiveServer], None]:
+    def reach(page: Page, server: LiveServer) -> None:
+        page.goto(server.url + path)
+
+    return reach
+
+
+def _first_of_kind(kind: str, query: str = "") -> Callable[[Page, LiveServer], None]:
+    def reach(page: Page, server: LiveServer) -> None:
+        item = next(i for i in questionnaire_of(server).items if i.kind == kind)
+        start_visit(page, server)
+        page.goto(f"{server.url}/q/{item.id}{query}")
+
+    return reach
+
+
+def _question_error(kind: str) -> Callable[[Page, LiveServer], None]:
+    def reach(page: Page, server: LiveServer) -> None:
+        item = next(i for i in questionnaire_of(server).items if i.kind == kind)
+        start_visit(page, server)
+        page.goto(f"{server.url}/q/{item.id}")
+        if kind == "number":
+            page.fill("#answer", str((item.maximum or 0) + 100))
+        else:
+            boxes = page.locator("input[name=answer]")
+            for index in range((item.max_choices or 1) + 1):
+                boxes.nth(index).check()
+        page.locator("button[name=continue]").click()
+
+    return reach
+
+
+def _check(page: Page, server: LiveServer) -> None:
+    q = questionnaire_of(server)
+    answers = answers_for(q, worst=False, acute=False)
+    answers.pop(q.items[1].id)  # one skipped question shows "Not answered"
+    answer_all(page, server, answers)
+    page.goto(server.url + "/check")
+
+
+def _result(kind: str) -> Callable[[Page, LiveServer], None]:
+    def reach(page: Page, server: LiveServer) -> None:
+        q = questionnaire_of(server)
+        answers = {
+            "segment_acute": lambda: answers_for(q, worst=True, acute=True),
+            "segment": lambda: answers_for(q, worst=False, acute=False),
+            "nothing": dict,
+            "acute_only": lambda: _acute_only(q),
+        }[kind]()
+        submit(page, server, answers)
+        page.goto(server.url + "/result")
+
+    return reach
+
+
+def _slip(page: Page, server: LiveServer) -> None:
+    submit(page, server, answers_for(questionnaire_of(server), worst=False, acute=False))
+    page.goto(server.url + "/slip")
+
+
+def _finished(page: Page, server: LiveServer) -> None:
+    submit(page, server, {})
+    page.goto(server.url + "/result")
+    page.locator("form[action$='/finish'] button").click()
+    page.wait_for_url("**/over?finished=1")
+
+
+def stored_code(page: Page, server: LiveServer) -> str:
+    """A real code: answer nothing, send, read the code off the result page."""
+    submit(page, server, {})
+    page.goto(server.url + "/result")
+    return str(page.locator("p.code").first.inner_text()).strip()
+
+
+def _delete(code: Callable[[Page, LiveServer], str], then_confirm: bool = False) -> Callable[
+    [Page, LiveServer], None
+]:
+    def reach(page: Page, server: LiveServer) -> None:
+        text = code(page, server)
+        page.goto(server.url + "/delete")
+        page.fill("#code", text)
+        page.locator("main form button[type=submit]").click()
+        if then_confirm:
+            page.locator("button.danger").click()
+            page.wait_for_url("**/delete/done**")
+
+    return reach
+
+
+def _typo(page: Page, server: LiveServer) -> str:
+    text = stored_code(page, server)
+    last = text[-1]
+    return text[:-1] + ("A" if last != "A" else "B")
+
+
+def _unknown(_page: Page, _server: LiveServer) -> str:
+    return codes.new_code().grouped
+
+
+def _expired(_page: Page, server: LiveServer) -> str:
+    """A record stored long ago, whose code has expired (the real store, an old day)."""
+    code = codes.new_code()
+    config = server.app.extensions["portal.settings"]
+    q = questionnaire_of(server)
+    with server.app.extensions["portal.sessionmaker"]() as db:
+        submissions.store(
+            db, code=code, answers={}, questionnaire_id=q.id, version=q.version, language="fi",
+            assisted=False, provisional_segment=None, today=dt.date(2000, 1, 1),
+            secret=config.code_secret, log2n=config.kdf_log2n, days=config.code_days,
+        )  # fmt: skip
+        db.commit()
+    return code.grouped
+
+
+def _too_many_tries(page: Page, server: LiveServer) -> None:
+    limits = server.app.extensions["portal.limits"]
+    while limits.hit("client_code", "all") is None:  # use up the hour's allowance
+        pass
+    page.goto(server.url + "/delete")
+    page.fill("#code", codes.new_code().grouped)
+    page.locator("main form button[type=submit]").click()
+
+
+def _server_error(page: Page, server: LiveServer) -> None:
+    def broken() -> str:
+        raise RuntimeError("a bug, for the test")
+
+    server.app.view_functions["pages.about"] = broken
+    page.goto(server.url + "/about")
+
+
+def _stale_form(page: Page, server: LiveServer) -> None:
+    """The visit ended while the page was open (cookie gone): Start cannot be sent safely."""
+    page.goto(server.url + "/")
+    page.context.clear_cookies()
+    page.locator("form.start button").click()
+
+
+# --- the professional's side -----------------------------------------------------------------
+
+
+def make_staff(server: LiveServer, role: str = "pro", username: str = "worker") -> str:
+    from portal.domain import accounts
+
+    with server.app.extensions["portal.sessionmaker"]() as db:
+        if accounts.find(db, username) is None:
+            accounts.create(
+                db, username=username, password=STAFF_PASSWORD, role=role,
+                today=dt.date.today(), hasher=server.app.extensions["portal.password_hasher"],
+            )  # fmt: skip
+            db.commit()
+    return username
+
+
+def sign_in(
+    page: Page, server: LiveServer, password: str = STAFF_PASSWORD, role: str = "pro"
+) -> None:
+    name = make_staff(server, role=role, username="worker" if role == "pro" else "boss")
+    page.goto(server.url + "/pro/")
+    page.fill("#username", name)
+    page.fill("#password", password)
+    page.locator("main form button[type=submit]").click()
+
+
+def store_for_pro(server: LiveServer) -> str:
+    """A client's record with flags and a segment, stored as the client path stores it."""
+    code = codes.new_code()
+    config = server.app.extensions["portal.settings"]
+    q = questionnaire_of(server)
+    from portal.domain import scoring
+
+    by_id = {i.id: i for i in q.items}
+    answers: dict[str, Any] = {
+        k: (v if by_id[k].kind == "multiple" else v[0])
+        for k, v in answers_for(q, worst=True, acute=True).items()
+    }
+    result = scoring.assess(q, answers)
+    with server.app.extensions["portal.sessionmaker"]() as db:
+        submissions.store(
+            db, code=code, answers=answers, questionnaire_id=q.id, version=q.version,
+            language="sv", assisted=False,
+            provisional_segment=None if result.segment is None else str(result.segment),
+            today=dt.date.today(), secret=config.code_secret, log2n=config.kdf_log2n,
+            days=config.code_days,
+        )  # fmt: skip
+        db.commit()
+    return code.grouped
+
+
+def _redeem(code: Callable[[LiveServer], str]) -> Callable[[Page, LiveServer], None]:
+    def reach(page: Page, server: LiveServer) -> None:
+        text = code(server)
+        sign_in(page, server)
+        page.fill("#code", text)
+        page.locator("main form button[type=submit]").click()
+
+    return reach
+
+
+def _signed_in_then(path: str, role: str = "pro") -> Callable[[Page, LiveServer], None]:
+    def reach(page: Page, server: LiveServer) -> None:
+        sign_in(page, server, role=role)
+        page.wait_for_url("**/pro/")
+        page.goto(server.url + path)
+
+    return reach
+
+
+def _admin_form_error(page: Page, server: LiveServer) -> None:
+    _signed_in_then("/pro/admin/", role="admin")(page, server)
+    page.locator("form[action$='/accounts'] button[type=submit]").click()
+
+
+# --- the shared tablet -----------------------------------------------------------------------
+
+
+def enroll_tablet(page: Page, server: LiveServer) -> None:
+    """Open a fresh set-up link on this browser, as an administrator's link would be opened."""
+    from portal.domain import tablets
+
+    config = server.app.extensions["portal.settings"]
+    with server.app.extensions["portal.sessionmaker"]() as db:
+        enrollment = tablets.enroll(
+            db, "street team", secret_key=config.secret_key, today=dt.date.today()
+        )
+        db.commit()
+    page.goto(f"{server.url}/tablet/enroll/{enrollment.token}")
+    page.wait_for_url("**/tablet/?enrolled=1")
+
+
+def _tablet_then(step: str) -> Callable[[Page, LiveServer], None]:
+    def reach(page: Page, server: LiveServer) -> None:
+        enroll_tablet(page, server)
+        if step == "reset":
+            page.goto(server.url + "/tablet/reset")
+            return
+        if step == "warning":
+            page.clock.install()
+        page.locator("main form button[type=submit]").click()  # Start for a new person
+        page.wait_for_url("**/q/**")
+        if step == "warning":
+            config = server.app.extensions["portal.settings"]
+            idle, warn = config.tablet_idle_seconds, config.tablet_warning_seconds
+            page.clock.run_for((idle - warn + 1) * 1000)
+            page.locator("#idle-warning").wait_for(state="visible")
+        if step == "result":
+            token = _token(page, server, urlsplit(page.url).path)
+            _form_post(page, server, "/submit", [("csrf_token", token)])
+            page.goto(server.url + "/result")
+
+    return reach
+
+
+def _record_then(path: str | None) -> Callable[[Page, LiveServer], None]:
+    def reach(page: Page, server: LiveServer) -> None:
+        _redeem(store_for_pro)(page, server)
+        page.wait_for_url("**/pro/record")
+        if path:
+            page.goto(server.url + path)
+
+    return reach
+
+
+def _pro_typo(_server: LiveServer) -> str:
+    text = codes.new_code().grouped
+    return text[:-1] + ("A" if text[-1] != "A" else "B")
+
+
+def _pro_unknown(_server: LiveServer) -> str:
+    return codes.new_code().grouped
+
+
+# ------------------------------------------------------------------------------------ the walk
+
+ERROR = ".error-summary"
+
+
+def states() -> list[State]:
+    """Every page state, client side first. Names are stable: they name tests and screenshots."""
+    c: Audience = "client"
+    return [
+        State("landing", c, "pages.landing", "open /", goto("/")),
+        State("question-single", c, "client.question", "Start, first one-choice question",
+              _first_of_kind("single"), expect=("input[type=radio]",)),
+        State("question-multiple", c, "client.question", "Start, open the several-choice question",
+              _first_of_kind("multiple"), expect=("input[type=checkbox]",)),
+        State("question-multiple-error", c, "client.question",
+              "tick one more box than allowed, Continue", _question_error("multiple"),
+              expect=(ERROR, "#answer-error")),
+        State("question-number", c, "client.question",
+              "a questionnaire with a number item: Start", _first_of_kind("number"),
+              questionnaire="number", expect=("input[type=number]",)),
+        State("question-number-error", c, "client.question", "a number out of range, Continue",
+              _question_error("number"), questionnaire="number", expect=(ERROR, "#answer-error")),
+        State("question-change", c, "client.question", "Change an answer from check your answers",
+              _first_of_kind("single", "?change=1"), expect=("input[type=radio]",)),
+        State("check", c, "client.check", "answer all but one question", _check,
+              expect=("dl.answers",)),
+        State("result-segment-acute", c, "client.result", "risky answers with an acute flag, Send",
+              _result("segment_acute"), expect=(".crisis", "circle.dot")),
+        State("result-segment", c, "client.result", "calm answers, Send", _result("segment"),
+              expect=("circle.dot",), expect_absent=(".crisis",)),
+        State("result-no-segment", c, "client.result", "skip every question, Send",
+              _result("nothing"), expect_absent=(".crisis", "circle.dot")),
+        State("result-no-segment-acute", c, "client.result", "answer only the overdose question",
+              _result("acute_only"), expect=(".crisis",), expect_absent=("circle.dot",)),
+        State("slip", c, "client.slip", "Send, then Print a slip", _slip, expect=(".slip",)),
+        State("visit-over", c, "client.visit_over", "open /over (a page from an ended visit)",
+              goto("/over")),
+        State("visit-finished", c, "client.visit_over", "Send, then Finish", _finished),
+        State("delete", c, "deletion.delete", "open /delete", goto("/delete")),
+        State("delete-typo", c, "deletion.delete", "a code with a wrong check character",
+              _delete(_typo), expect=(ERROR,)),
+        State("delete-unknown", c, "deletion.delete", "a well-formed code nobody has",
+              _delete(_unknown), expect=(ERROR,)),
+        State("delete-confirm", c, "deletion.delete", "a real code, Continue", _delete(stored_code),
+              expect=("button.danger",)),
+        State("delete-done", c, "deletion.done", "a real code, Continue, Yes delete",
+              _delete(stored_code, then_confirm=True)),
+        State("delete-done-expired", c, "deletion.done", "an expired code, Continue",
+              _delete(_expired)),
+        State("about", c, "pages.about", "open /about", goto("/about")),
+        State("accessibility", c, "pages.accessibility", "open /accessibility",
+              goto("/accessibility")),
+        State("error-404", c, None, "open an unknown address", goto("/no-such-page"),
+              status_text="404"),
+        State("error-405", c, "client.submit", "open the POST-only /submit with GET",
+              goto("/submit"), status_text="405"),
+        State("error-429", c, "deletion.delete_check", "use up the code tries, then send a code",
+              _too_many_tries, status_text="429"),
+        State("error-500", c, "pages.about", "a page whose view raises", _server_error,
+              status_text="500"),
+        State("error-400-csrf", c, "client.start", "Start after the visit's cookie is gone",
+              _stale_form, status_text="400"),
+        # --- the professional's side
+        State("pro-login", "pro", "pro.home", "open /pro/", goto("/pro/"), needs=("pro.home",)),
+        State("pro-login-error", "pro", "pro.home", "a wrong password",
+              lambda page, server: sign_in(page, server, password="not the password at all"),
+              needs=("pro.home",), expect=(ERROR,)),
+        State("pro-redeem", "pro", "pro.home", "sign in", _signed_in_then("/pro/"),
+              needs=("pro.home",), expect=("#code",)),
+        State("pro-redeem-typo", "pro", "pro.redeem", "a code with a wrong check character",
+              _redeem(_pro_typo), needs=("pro.redeem",), expect=(ERROR,)),
+        State("pro-redeem-unknown", "pro", "pro.redeem", "a well-formed code nobody has",
+              _redeem(_pro_unknown), needs=("pro.redeem",), expect=(ERROR,)),
+        State("pro-record", "pro", "pro.record", "redeem a real code", _record_then(None),
+              needs=("pro.record",), expect=(".crisis",)),
+        State("pro-print", "pro", "pro.print_view", "redeem, then Print view",
+              _record_then("/pro/record/print"), needs=("pro.print_view",)),
+        State("pro-account", "pro", "pro.account", "sign in, open the account page",
+              _signed_in_then("/pro/account"), needs=("pro.account",)),
+        State("admin-accounts", "admin", "admin.home", "sign in as an administrator",
+              _signed_in_then("/pro/admin/", role="admin"), needs=("admin.home",)),
+        State("admin-accounts-error", "admin", "admin.create_account", "Make an account with empty fields",
+              _admin_form_error, needs=("admin.create_account",), expect=(ERROR,)),
+        State("admin-audit", "admin", "admin.audit_log", "administrator: the audit log",
+              _signed_in_then("/pro/admin/audit", role="admin"), needs=("admin.audit_log",)),
+        State("admin-stats", "admin", "admin.statistics", "administrator: monthly statistics",
+              _signed_in_then("/pro/admin/stats", role="admin"), needs=("admin.statistics",)),
+        # --- the shared tablet
+        State("tablet-enrolled", "tablet", "tablet.home", "open a set-up link on the tablet",
+              enroll_tablet, needs=("tablet.enroll",), covers=("tablet.enroll",)),
+        State("tablet-cleared", "tablet", "tablet.home", "set up, then the idle reset",
+              _tablet_then("reset"), needs=("tablet.idle_reset",), covers=("tablet.idle_reset",)),
+        State("tablet-enroll-failed", "tablet", "tablet.enroll", "a broken set-up link",
+              goto("/tablet/enroll/not-a-token"), needs=("tablet.enroll",)),
+        State("tablet-not-set-up", "tablet", "tablet.home", "open /tablet/ on a plain browser",
+              goto("/tablet/"), needs=("tablet.home",), status_text="403"),
+        State("tablet-question", "tablet", "client.question", "set up, Start for a new person",
+              _tablet_then("question"), needs=("tablet.new_person",), expect=(".tablet-bar",)),
+        State("tablet-warning", "tablet", "client.question", "a question left idle: the warning",
+              _tablet_then("warning"), needs=("tablet.new_person",), js_only=True,
+              expect=("#idle-warning",)),
+        State("tablet-result", "tablet", "client.result", "set up, start, send at once",
+              _tablet_then("result"), needs=("tablet.new_person",), expect=(".tablet-bar",)),
+    ]
+
+
+def is_available(state: State, app: Flask) -> bool:
+    """Whether the routes the state needs exist yet (parts of the product land one by one)."""
+    return all(n in app.view_functions for n in state.needs)
+
+
+def available(app: Flask) -> list[State]:
+    return [s for s in states() if is_available(s, app)]

@@ -1,0 +1,200 @@
+"""The one-screen summary, confirming or correcting, the print view and the FHIR export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from portal.config import Settings
+from portal.domain.codes import ClientCode
+from portal.domain.questionnaire import load_default
+from portal.domain.scoring import assess
+from portal.models import AuditEntry
+from tests.conftest import csrf_token
+from tests.pro_support import (
+    AFTER_OVERDOSE,
+    SELF_CARE,
+    make_account,
+    redeem,
+    sessions,
+    sign_in,
+    stored_code,
+)
+from tests.web.test_foundation import h1
+
+
+@pytest.fixture
+def opened(app: Flask, client: FlaskClient, settings: Settings) -> ClientCode:
+    """A Finnish professional has opened a Swedish client's answers after a recent overdose."""
+    make_account(app, language="fi")
+    sign_in(client)
+    code = stored_code(app, settings, answers=AFTER_OVERDOSE, language="sv", assisted=True)
+    assert redeem(client, code.grouped).status_code == 303
+    return code
+
+
+def text_of(html: str) -> str:
+    main = html[html.index("<main") : html.index("</main>")]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+
+
+def last_audit(app: Flask) -> tuple[str, int | None, str | None]:
+    with sessions(app)() as session:
+        row = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert row is not None
+        return row.action, row.submission_id, row.detail
+
+
+def test_the_summary_is_in_the_professional_language_with_crisis_guidance_first(
+    client: FlaskClient, opened: ClientCode
+) -> None:
+    q = load_default()
+    segment = assess(q, AFTER_OVERDOSE).segment
+    html = client.get("/pro/record").get_data(as_text=True)
+    assert '<html lang="fi">' in html
+    assert html.index('class="crisis"') < html.index("<h1>")
+    text = text_of(html)
+    for expected in (
+        q.segment_text(None if segment is None else str(segment)).name["fi"],
+        "Asiakkaan kieli ruotsi",
+        "Vastattu avustettuna (yhteiskäyttöinen tabletti) Kyllä",
+        "Asiakkaan valitsemat aiheet",
+        q.item("housing").option("own_home").text["fi"],
+        q.instrument("audit_c").title["fi"],
+        "Näytä kaikki vastaukset",
+    ):
+        assert expected in text
+    assert q.item("housing").text["fi"] in text  # the client's answers, in Finnish
+    assert q.item("housing").text["sv"] not in text
+    assert "<details" in html and "<summary>" in html
+    assert "<svg" in html and 'role="img"' in html  # the 2×2 picture, with its text alternative
+
+
+def test_the_summary_pages_have_no_inline_script_or_style(
+    client: FlaskClient, opened: ClientCode
+) -> None:
+    for path in ("/pro/", "/pro/record", "/pro/record/print", "/pro/account"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<style" not in html and " style=" not in html, path
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
+        assert not re.search(r"\son[a-z]+=", html), path
+        assert html.count("<h1") == 1, path
+
+
+def test_confirming_the_provisional_segment_is_saved_with_the_date(
+    app: Flask, client: FlaskClient, opened: ClientCode
+) -> None:
+    html = client.get("/pro/record").get_data(as_text=True)
+    provisional = re.search(
+        r'<input checked id="decision-\d" name="decision"[^>]*value="(\w+)"', html
+    )
+    assert provisional, "the provisional segment is chosen to begin with"
+    token = csrf_token(client, "/pro/record")
+    response = client.post(
+        "/pro/record/review", data={"csrf_token": token, "decision": provisional.group(1)}
+    )
+    assert response.status_code == 303
+    text = text_of(client.get("/pro/record").get_data(as_text=True))
+    assert "Ammattilainen vahvisti asiakkuuden" in text
+    assert last_audit(app) == ("confirm", 1, provisional.group(1))
+
+
+def test_correcting_the_segment_takes_a_reason_from_the_list(
+    app: Flask, client: FlaskClient, opened: ClientCode
+) -> None:
+    token = csrf_token(client, "/pro/record")
+    client.post(
+        "/pro/record/review",
+        data={"csrf_token": token, "decision": "undetermined", "reason": "need_more_information"},
+    )
+    text = text_of(client.get("/pro/record").get_data(as_text=True))
+    assert "Ammattilainen korjasi asiakkuuden" in text
+    assert "Uusi asiakkuus: Ei voi vielä sanoa." in text
+    assert "Syy: Tarvitaan ensin lisää tietoa." in text
+    assert last_audit(app) == ("correct", 1, "undetermined:need_more_information")
+
+
+def test_a_reason_that_is_not_on_the_list_is_refused(
+    app: Flask, client: FlaskClient, opened: ClientCode
+) -> None:
+    token = csrf_token(client, "/pro/record")
+    response = client.post(
+        "/pro/record/review",
+        data={"csrf_token": token, "decision": "supported", "reason": "she seemed drunk"},
+    )
+    html = response.get_data(as_text=True)
+    assert 'class="error-summary"' in html
+    assert last_audit(app)[0] == "redeem"
+
+
+def test_the_print_view_has_no_navigation_and_only_the_last_group_of_the_code(
+    app: Flask, client: FlaskClient, opened: ClientCode
+) -> None:
+    html = client.get("/pro/record/print").get_data(as_text=True)
+    assert 'class="top"' not in html and "<nav" not in html and 'class="foot"' not in html
+    assert f"…{opened.last_group}</strong>" in html
+    assert opened.canonical not in html and opened.grouped not in html
+    for group in opened.grouped.split("-")[:3]:
+        assert group not in html
+    assert last_audit(app) == ("export_print", 1, None)
+
+
+def test_the_fhir_export_is_a_valid_response_without_a_subject(
+    app: Flask, client: FlaskClient, opened: ClientCode
+) -> None:
+    response = client.get("/pro/record/fhir")
+    assert response.mimetype == "application/fhir+json"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    resource = json.loads(response.get_data(as_text=True))
+    model = QuestionnaireResponse.model_validate(resource)
+    assert model.subject is None
+    assert resource["language"] == "sv"
+    assert resource["questionnaire"].endswith("/fhir/Questionnaire/selfassessment|1")
+    assert opened.canonical not in response.get_data(as_text=True)
+    assert last_audit(app) == ("export_fhir", 1, None)
+
+
+def test_closing_the_record_forgets_it(client: FlaskClient, opened: ClientCode) -> None:
+    token = csrf_token(client, "/pro/record")
+    assert client.post("/pro/record/close", data={"csrf_token": token}).status_code == 303
+    response = client.get("/pro/record")
+    assert response.headers["Location"] == "/pro/"
+    with client.session_transaction() as held:
+        assert "pro_record" not in held
+
+
+def test_a_record_the_client_deletes_while_open_is_gone(
+    app: Flask, client: FlaskClient, opened: ClientCode, settings: Settings
+) -> None:
+    from portal.domain import submissions
+
+    with sessions(app)() as session:
+        submissions.delete(
+            session,
+            opened,
+            secret=settings.code_secret,
+            log2n=settings.kdf_log2n,
+            today=dt.date.today(),
+        )
+        session.commit()
+    response = client.get("/pro/record", follow_redirects=True)
+    assert "Nämä vastaukset eivät ole enää saatavilla" in response.get_data(as_text=True)
+
+
+def test_a_self_care_record_shows_no_crisis_box(
+    app: Flask, client: FlaskClient, settings: Settings
+) -> None:
+    make_account(app)
+    sign_in(client)
+    code = stored_code(app, settings, answers=SELF_CARE)
+    redeem(client, code.grouped)
+    html = client.get("/pro/record").get_data(as_text=True)
+    assert 'class="crisis"' not in html
+    assert h1(html) == "Yhteenveto asiakkaan vastauksista"
