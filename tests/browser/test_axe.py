@@ -123,10 +123,10 @@ def test_page_state(
             pytest.skip(f"{state.name}: route(s) {', '.join(state.needs)} not built yet")
         # A state that only JavaScript makes (the tablet's idle warning) has no JS-off variant.
         for js in (True,) if state.js_only else (True, False):
-            with pagecheck.open_page(browser, lang, js=js) as opened:
+            opening = pagecheck.open_page if state.own_context else pagecheck.warm_page
+            with opening(browser, lang, js=js) as opened:
                 page = opened.page
-                responses: list[Any] = []
-                page.on("response", lambda r, seen=responses: seen.append(r))
+                responses = opened.responses
                 state.reach(page, server)
                 page.wait_for_load_state("load")
                 verify_reached(page, server.app, state, responses)

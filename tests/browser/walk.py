@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from urllib.parse import urlencode, urlsplit
 
 import yaml
 from flask import Flask
+from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 
 from portal import create_app
@@ -91,6 +93,7 @@ class State:
     status_text: str | None = None  # an error page shows its status number
     covers: tuple[str, ...] = ()  # endpoints passed through on the way (redirecting GETs)
     js_only: bool = False  # the state exists only with JavaScript (e.g. the idle warning)
+    own_context: bool = False  # needs a browser context of its own (a fake clock stays put)
 
     @property
     def client(self) -> bool:
@@ -137,22 +140,63 @@ def uncovered_get_routes(app: Flask, walked: list[State]) -> list[str]:
 # ------------------------------------------------------------------------------- how to reach
 
 
-def _form_post(page: Page, server: LiveServer, path: str, pairs: list[tuple[str, str]]) -> None:
-    """POST a form in the page's own session (cookies shared with the browser context)."""
-    response = page.request.post(
-        server.url + path,
-        data=urlencode(pairs),
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-        max_redirects=0,
+@contextlib.contextmanager
+def same_visit(page: Page, server: LiveServer) -> Iterator[FlaskClient]:
+    """A Flask test client that carries the browser context's cookies (so it is the same visit
+    or the same sign-in), and hands any cookie it was given back to the browser afterwards.
+
+    Getting *to* a state (answering 21 questions, sending them) goes through the app's real
+    forms and routes, but in-process: driving every step through Chromium cost about three
+    seconds of CPU per state, and the page states are what is audited, not the road to them.
+    The walkthroughs (test_client_journey, test_keyboard, test_no_js) drive every step in the
+    browser.
+    """
+    client = server.app.test_client()
+    before = {c["name"]: c["value"] for c in page.context.cookies(server.url)}
+    for name, value in before.items():
+        client.set_cookie(name, value)
+    # The language the browser asks for (pagecheck.open_page marks its contexts with it).
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = getattr(page.context, "portal_lang", "fi")
+    yield client
+    after = {}
+    for name in {*before, "portal"}:
+        got = client.get_cookie(name)
+        if got is not None and got.value:
+            after[name] = got.value
+    for name in set(before) - set(after):
+        page.context.clear_cookies(name=name)
+    changed = [
+        {"name": n, "value": v, "url": server.url, "httpOnly": True, "sameSite": "Lax"}
+        for n, v in after.items()
+        if before.get(n) != v
+    ]
+    if changed:
+        page.context.add_cookies(changed)
+
+
+def _post(client: FlaskClient, path: str, pairs: list[tuple[str, str]]) -> None:
+    response = client.post(
+        path, data=urlencode(pairs), content_type="application/x-www-form-urlencoded"
     )
-    assert response.status in (200, 303, 400), f"POST {path}: {response.status}"
+    assert response.status_code in (200, 303, 400), f"POST {path}: {response.status_code}"
 
 
-def _token(page: Page, server: LiveServer, path: str) -> str:
-    html = page.request.get(server.url + path).text()
+def _token_of(client: FlaskClient, path: str) -> str:
+    html = client.get(path).get_data(as_text=True)
     marker = 'name="csrf_token" value="'
     start = html.index(marker) + len(marker)
     return html[start : html.index('"', start)]
+
+
+def _form_post(page: Page, server: LiveServer, path: str, pairs: list[tuple[str, str]]) -> None:
+    """POST a form in the page's own visit (cookies shared with the browser context)."""
+    with same_visit(page, server) as client:
+        _post(client, path, pairs)
+
+
+def _token(page: Page, server: LiveServer, path: str) -> str:
+    with same_visit(page, server) as client:
+        return _token_of(client, path)
 
 
 def questionnaire_of(server: LiveServer) -> Questionnaire:
@@ -160,28 +204,43 @@ def questionnaire_of(server: LiveServer) -> Questionnaire:
     return load(path) if path is not None else load_default()
 
 
-def start_visit(page: Page, server: LiveServer) -> str:
+def _start(client: FlaskClient) -> str:
     """Press Start on the landing page; returns the CSRF token of the new visit."""
-    page.goto(server.url + "/")
-    page.locator("form.start button").click()
-    page.wait_for_url("**/q/**")
-    return _token(page, server, urlsplit(page.url).path)
+    response = client.post("/start", data={"csrf_token": _token_of(client, "/")})
+    assert response.status_code == 303, f"Start answered {response.status_code}"
+    return _token_of(client, urlsplit(response.headers["Location"]).path)
+
+
+def start_visit(page: Page, server: LiveServer) -> str:
+    """Start a visit in the page's cookie jar; returns its CSRF token."""
+    with same_visit(page, server) as client:
+        return _start(client)
 
 
 def answer_all(page: Page, server: LiveServer, answers: dict[str, list[str]]) -> None:
     """Answer through the real question forms, then stop at check. A question left alone is
     as skipped (an unanswered item is simply absent), so only the answered ones are sent."""
-    token = start_visit(page, server)
-    for item in questionnaire_of(server).items:
+    with same_visit(page, server) as client:
+        _answer(client, questionnaire_of(server), answers)
+
+
+def _answer(client: FlaskClient, q: Questionnaire, answers: dict[str, list[str]]) -> None:
+    token = _start(client)
+    for item in q.items:
         chosen = answers.get(item.id)
         if chosen:
-            pairs = [("csrf_token", token)] + [("answer", v) for v in chosen]
-            _form_post(page, server, f"/q/{item.id}", pairs)
+            _post(client, f"/q/{item.id}", [("csrf_token", token)] + [("answer", v) for v in chosen])
 
 
-def submit(page: Page, server: LiveServer, answers: dict[str, list[str]]) -> None:
-    answer_all(page, server, answers)
-    _form_post(page, server, "/submit", [("csrf_token", _token(page, server, "/check"))])
+def submit(page: Page, server: LiveServer, answers: dict[str, list[str]]) -> str:
+    """Answer, send; returns the code the result page shows."""
+    with same_visit(page, server) as client:
+        _answer(client, questionnaire_of(server), answers)
+        _post(client, "/submit", [("csrf_token", _token_of(client, "/check"))])
+        html = client.get("/result").get_data(as_text=True)
+    found = re.search(r'<p class="code[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
+    assert found, "no code on the result page"
+    return found.group(1)
 
 
 def answers_for(q: Questionnaire, *, worst: bool, acute: bool) -> dict[str, list[str]]:
@@ -281,9 +340,7 @@ def _finished(page: Page, server: LiveServer) -> None:
 
 def stored_code(page: Page, server: LiveServer) -> str:
     """A real code: answer nothing, send, read the code off the result page."""
-    submit(page, server, {})
-    page.goto(server.url + "/result")
-    return str(page.locator("p.code").first.inner_text()).strip()
+    return submit(page, server, {})
 
 
 def _delete(code: Callable[[Page, LiveServer], str], then_confirm: bool = False) -> Callable[
@@ -583,7 +640,7 @@ def states() -> list[State]:
         State("tablet-question", "tablet", "client.question", "set up, Start for a new person",
               _tablet_then("question"), needs=("tablet.new_person",), expect=(".tablet-bar",)),
         State("tablet-warning", "tablet", "client.question", "a question left idle: the warning",
-              _tablet_then("warning"), needs=("tablet.new_person",), js_only=True,
+              _tablet_then("warning"), needs=("tablet.new_person",), js_only=True, own_context=True,
               expect=("#idle-warning",)),
         State("tablet-result", "tablet", "client.result", "set up, start, send at once",
               _tablet_then("result"), needs=("tablet.new_person",), expect=(".tablet-bar",)),
