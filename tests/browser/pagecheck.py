@@ -119,7 +119,6 @@ def warm_page(browser: Any, lang: str, *, js: bool = True) -> Iterator[Opened]:
     if opened is None or opened.page.is_closed():
         opened = _WARM[key] = _new_context(browser, lang, js, PHONE)
     page = opened.page
-    page.goto("about:blank")
     opened.context.clear_cookies()
     page.set_viewport_size(PHONE)
     page.emulate_media(reduced_motion="no-preference")

@@ -1,7 +1,8 @@
 """A person on a 320 px phone walks the whole client path in each language, JavaScript on and off.
 
 start → answer every question → change an answer from Check your answers → submit → result with
-segment, picture, code and QR → delete by code → the code no longer works.
+segment, picture, code and QR → print slip → finish (Back shows nothing) → delete by code → the
+code no longer works.
 """
 
 from __future__ import annotations
@@ -82,7 +83,23 @@ def test_the_whole_client_path_on_a_small_phone(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"the result page scrolls sideways ({width} px)"
 
-    page.get_by_role("link", name=words["delete"]).first.click()
+    # The slip to take along: the same code; its Print button needs JavaScript (the browser's
+    # own print works without).
+    page.locator("a[href$='/slip']").click()
+    page.wait_for_url("**/slip")
+    assert page.locator(".slip p.code").inner_text().strip() == code
+    assert page.locator("#print-slip").is_visible() == javascript
+    page.locator("a.backlink").click()
+    page.wait_for_url("**/result")
+    # Finish: the visit is over, and Back does not bring the answers or the code back.
+    page.locator("form[action$='/finish'] button").click()
+    page.wait_for_url("**/over?finished=1")
+    page.go_back()
+    assert page.locator("p.code").count() == 0, "the finished result came back with Back"
+
+    # Later, on the landing page: delete the answers by the code typed loosely.
+    page.goto(f"{live_server.url}/")
+    page.locator("a[href$='/delete']").first.click()
     page.locator("#code").fill(code.lower().replace("-", " "))
     page.get_by_role("button", name=words["next"], exact=True).click()
     page.get_by_role("button", name=words["yes"]).click()

@@ -15,11 +15,10 @@ from typing import Any
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from sqlalchemy import select
 
-from portal.config import Settings
 from portal.domain.questionnaire import load_default
 from portal.models import AuditEntry
 from tests.browser.conftest import ARTEFACTS, LiveServer
-from tests.pro_support import AFTER_OVERDOSE, PASSWORD, make_account, sessions, stored_code
+from tests.pro_support import PASSWORD, make_account, sessions
 
 
 def answer_as_a_swedish_client(browser: Any, url: str) -> str:
@@ -129,39 +128,3 @@ def test_a_finnish_professional_redeems_corrects_prints_and_exports(
         assert text in log
     assert code[:4] not in admin.content()
     admin.context.close()
-
-
-def test_the_professional_pages_have_no_axe_violations(
-    browser: Any, live_server: LiveServer, settings: Settings
-) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    app = live_server.app
-    make_account(app, "boss", role="admin", language="fi")
-    code = stored_code(app, settings, answers=AFTER_OVERDOSE, language="sv")
-    axe = Axe()
-    page = browser.new_context(locale="fi-FI").new_page()
-    page.set_default_timeout(10_000)
-
-    def clean(where: str) -> None:
-        violations = axe.run(page).response["violations"]
-        assert violations == [], (where, [(v["id"], v["nodes"][0]["target"]) for v in violations])
-
-    page.goto(live_server.url + "/pro/")
-    clean("sign in")
-    page.fill("#username", "boss")
-    page.fill("#password", "wrong password!")
-    page.locator("main form button[type=submit]").click()
-    clean("sign in with an error")
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.fill("#code", "7KQM")
-    page.locator("main form button[type=submit]").click()
-    clean("a code with an error")
-    page.fill("#code", code.grouped)
-    page.locator("main form button[type=submit]").click()
-    clean("summary")
-    for path in ("/pro/record/print", "/pro/account", "/pro/admin/", "/pro/admin/audit"):
-        page.goto(live_server.url + path)
-        clean(path)
-    page.context.close()
