@@ -26,9 +26,18 @@
   var warn = +b.getAttribute("data-warn"), reset = b.getAttribute("data-reset");
   var box = document.getElementById("idle-warning"), stay = document.getElementById("idle-stay");
   var t1, t2;
+  // While the warning shows, the rest of the page is inert: Tab stays in the warning and nothing
+  // it covers can take focus.
+  function shut(on) {
+    for (var n = box; n !== b; n = n.parentNode) {
+      for (var k = n.parentNode.firstElementChild; k; k = k.nextElementSibling) {
+        if (k !== n) k.toggleAttribute("inert", on);
+      }
+    }
+  }
   function arm() {
-    clearTimeout(t1); clearTimeout(t2); box.hidden = true;
-    t1 = setTimeout(function () { box.hidden = false; stay.focus(); }, (idle - warn) * 1000);
+    clearTimeout(t1); clearTimeout(t2); box.hidden = true; shut(false);
+    t1 = setTimeout(function () { shut(true); box.hidden = false; stay.focus(); }, (idle - warn) * 1000);
     t2 = setTimeout(function () { location.replace(reset); }, idle * 1000);
   }
   ["keydown", "pointerdown"].forEach(function (e) {

@@ -223,6 +223,7 @@ def tab_order(page: Page) -> list[str]:
   const out = [];
   for (const el of document.querySelectorAll(selector)) {
     if (el.getClientRects().length === 0 || el.disabled || el.tabIndex < 0) continue;
+    if (el.closest('[inert]')) continue;  // behind an open warning: not reachable, by design
     if (el.type === 'radio') {
       if (groups.has(el.name)) continue;
       groups.add(el.name);
@@ -252,8 +253,39 @@ def focused(page: Page, selector: str = "html") -> dict[str, Any]:
   const s = el ? getComputedStyle(el) : null;
   const outline = s && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
   const shadow = s && s.boxShadow && s.boxShadow !== 'none';
+  // WCAG 1.4.11: the outline against what it is drawn on (the parent's background, since it is
+  // offset outside the element), at least 3:1.
+  const rgb = (c) => (c.match(/[0-9.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let behind = [255, 255, 255];
+  for (let a = el && el.parentElement; a; a = a.parentElement) {
+    const c = rgb(getComputedStyle(a).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0)) { behind = c; break; }
+  }
+  let contrast = null;
+  if (outline) {
+    const [hi, lo] = [lum(rgb(s.outlineColor)), lum(behind)].sort((x, y) => y - x);
+    contrast = Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100;
+  }
+  // WCAG 2.4.11: the focused element is not entirely hidden by other content.
+  let obscured = false;
+  if (el && el !== document.body) {
+    const r = el.getBoundingClientRect();
+    const inside = (x, y) => Math.min(Math.max(x, 0), innerWidth - 1) === x &&
+      Math.min(Math.max(y, 0), innerHeight - 1) === y;
+    const points = [[r.left + r.width / 2, r.top + r.height / 2], [r.left + 2, r.top + 2],
+      [r.right - 2, r.top + 2], [r.left + 2, r.bottom - 2], [r.right - 2, r.bottom - 2]]
+      .filter(([x, y]) => inside(x, y));
+    const labels = el.labels ? [...el.labels] : [];
+    obscured = points.length === 0 || !points.some(([x, y]) => {
+      const hit = document.elementFromPoint(x, y);
+      return hit && (el.contains(hit) || hit.contains(el) || labels.some((l) => l.contains(hit)));
+    });
+  }
   return {name: describe(el), body: !el || el === document.body, drawn: !!(outline || shadow),
-          key: keyOf(el), matches: !!el && el.matches(selector)};
+          key: keyOf(el), matches: !!el && el.matches(selector), contrast, obscured};
 }""",
             selector,
         )
@@ -261,7 +293,8 @@ def focused(page: Page, selector: str = "html") -> dict[str, Any]:
 
 
 def walk_focus(page: Page) -> list[str]:
-    """Tab through every stop: each takes focus and shows it; focus leaves the page only after
+    """Tab through every stop: each takes focus and shows it (an outline of 3:1 contrast against
+    its background, the element not hidden by other content); focus leaves the page only after
     the last stop (the browser's own wrap), and every stop is reached (no trap). Then Shift+Tab
     must go back one stop. Focus may start anywhere (an autofocused field, an open warning)."""
     problems: list[str] = []
@@ -279,6 +312,14 @@ def walk_focus(page: Page) -> list[str]:
                 break
         elif not now["drawn"]:
             problems.append(f"Tab {step + 1}: no visible focus on {now['name']}")
+        else:
+            if now["contrast"] is not None and now["contrast"] < 3:
+                problems.append(
+                    f"Tab {step + 1}: focus outline on {now['name']} has contrast "
+                    f"{now['contrast']}:1 against its background (< 3:1)"
+                )
+            if now["obscured"]:
+                problems.append(f"Tab {step + 1}: {now['name']} is hidden by other content")
         seen.add(now["key"])
         previous = now["key"]
     missing = [key.split("@")[0] for key in order if key not in seen]
