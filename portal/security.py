@@ -17,19 +17,22 @@ CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 's
 
 def set_headers(response: Response) -> Response:
     headers = response.headers
+    headers["X-Content-Type-Options"] = "nosniff"
+    if request.endpoint == "static":
+        # CSS and scripts hold nothing personal; caching them saves prepaid data. The document
+        # policies below mean nothing on a stylesheet or a script, and every cold page load
+        # would carry them twice more (about 400 bytes each).
+        headers["Cache-Control"] = "public, max-age=86400"
+        headers.pop("Content-Disposition", None)
+        return response
     headers.setdefault("Content-Security-Policy", CSP)
     headers["Referrer-Policy"] = "same-origin"
-    headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-    if request.endpoint == "static":
-        # CSS and scripts hold nothing personal; caching them saves prepaid data.
-        headers["Cache-Control"] = "public, max-age=86400"
-    else:
-        # No page may come back from the cache or the Back button after a person has left.
-        headers["Cache-Control"] = "no-store"
-        headers["Pragma"] = "no-cache"
+    # No page may come back from the cache or the Back button after a person has left.
+    headers["Cache-Control"] = "no-store"
+    headers["Pragma"] = "no-cache"
     return response
 
 

@@ -19,30 +19,51 @@
   button.hidden = false;
   button.addEventListener("click", function () { window.print(); });
 })();
-// Shared tablet: warn before an idle reset, then leave without a Back entry.
+// Warnings before a pause ends something. While one shows, the rest of the page is inert: Tab
+// stays in the warning and nothing it covers can take focus.
 (function () {
-  var b = document.body, idle = +b.getAttribute("data-idle");
-  if (!idle || location.pathname === "/tablet/") return;
-  var warn = +b.getAttribute("data-warn"), reset = b.getAttribute("data-reset");
-  var box = document.getElementById("idle-warning"), stay = document.getElementById("idle-stay");
-  var t1, t2;
-  // While the warning shows, the rest of the page is inert: Tab stays in the warning and nothing
-  // it covers can take focus.
-  function shut(on) {
+  var b = document.body;
+  function show(box, on) {
     for (var n = box; n !== b; n = n.parentNode) {
       for (var k = n.parentNode.firstElementChild; k; k = k.nextElementSibling) {
         if (k !== n) k.toggleAttribute("inert", on);
       }
     }
+    box.hidden = !on;
+    if (on) box.querySelector("button").focus();
   }
-  function arm() {
-    clearTimeout(t1); clearTimeout(t2); box.hidden = true; shut(false);
-    t1 = setTimeout(function () { shut(true); box.hidden = false; stay.focus(); }, (idle - warn) * 1000);
-    t2 = setTimeout(function () { location.replace(reset); }, idle * 1000);
+  // Shared tablet: warn before an idle reset, then leave without a Back entry.
+  var idle = +b.getAttribute("data-idle"), box = document.getElementById("idle-warning");
+  if (idle && box && location.pathname !== "/tablet/") {
+    var warn = +b.getAttribute("data-warn"), reset = b.getAttribute("data-reset"), t1, t2;
+    var arm = function () {
+      clearTimeout(t1); clearTimeout(t2); show(box, false);
+      t1 = setTimeout(function () { show(box, true); }, (idle - warn) * 1000);
+      t2 = setTimeout(function () { location.replace(reset); }, idle * 1000);
+    };
+    ["keydown", "pointerdown"].forEach(function (e) {
+      document.addEventListener(e, function () { if (box.hidden) arm(); });
+    });
+    document.getElementById("idle-stay").addEventListener("click", arm);
+    arm();
   }
-  ["keydown", "pointerdown"].forEach(function (e) {
-    document.addEventListener(e, function () { if (box.hidden) arm(); });
+  // A visit or a sign-in is forgotten after a pause: two minutes before, offer more time. The
+  // form asks the server (which renews the session); at the end the page reloads, showing that
+  // the visit is over instead of what was on the screen.
+  var form = document.getElementById("time-warning");
+  if (!form || !window.fetch) return;
+  var left = +form.getAttribute("data-expire"), w1, w2;
+  function again() {
+    clearTimeout(w1); clearTimeout(w2); show(form, false);
+    w1 = setTimeout(function () { show(form, true); }, Math.max(left - 120, 0) * 1000);
+    w2 = setTimeout(function () { location.replace(location.href); }, (left + 5) * 1000);
+  }
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: {"X-Keep": "1"}}).then(function (r) {
+      if (r.status === 204) again(); else location.replace(location.href);
+    }, function () { location.replace(location.href); });
   });
-  stay.addEventListener("click", arm);
-  arm();
+  again();
 })();

@@ -2,13 +2,56 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from portal.web.context import close_db, questionnaire, settings
 
 bp = Blueprint("pages", __name__)
 bp.teardown_app_request(close_db)
+
+# What a pause would make a person lose: answers in progress or a result's code ("visit",
+# "done"), or a professional's sign-in ("_user_id", Flask-Login's key).
+_WORTH_KEEPING = ("visit", "done", "_user_id")
+
+
+def _signed_in() -> bool:
+    return "_user_id" in session
+
+
+def expiry_seconds() -> int | None:
+    """Seconds of inactivity after which this session is forgotten, if it holds anything a
+    person would lose; None if there is nothing to warn about. A shared tablet has its own,
+    much shorter idle reset with its own warning."""
+    if g.get("tablet") is not None or not any(k in session for k in _WORTH_KEEPING):
+        return None
+    config = settings()
+    return 60 * (config.staff_idle_minutes if _signed_in() else config.visit_minutes)
+
+
+@bp.app_context_processor
+def _expiry_globals() -> dict[str, object]:
+    seconds = expiry_seconds()
+    here = None
+    if seconds is not None and request.endpoint and request.url_rule is not None:
+        here = url_for(request.endpoint, **(request.view_args or {}))
+    return {"expiry": seconds, "expiry_here": here, "expiry_staff": _signed_in()}
+
+
+@bp.post("/keep")
+def keep() -> Response | tuple[str, int]:
+    """More time, asked for from the warning before a pause ends a visit or a sign-in.
+
+    This request itself renews the session's lifetime (every response saves the session).
+    The page's script asks with X-Keep and gets 204, or 410 if there is nothing left to keep;
+    without script the form is a plain POST that goes back to the page it came from.
+    """
+    if request.headers.get("X-Keep") == "1":
+        return ("", 204) if expiry_seconds() is not None else ("", 410)
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target[1:2] in ("/", "\\"):
+        target = url_for("pages.landing")
+    return redirect(target, code=303)
 
 
 @bp.get("/")

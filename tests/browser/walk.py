@@ -522,6 +522,24 @@ def _tablet_then(step: str) -> Callable[[Page, LiveServer], None]:
     return reach
 
 
+def _time_warning(then: Callable[[Page, LiveServer], None]) -> Callable[[Page, LiveServer], None]:
+    """A page left alone until two minutes before its visit or sign-in would end (fake clock)."""
+
+    def reach(page: Page, server: LiveServer) -> None:
+        page.clock.install()
+        then(page, server)
+        seconds = int(str(page.locator("#time-warning").get_attribute("data-expire")))
+        page.clock.run_for((seconds - 119) * 1000)
+        page.locator("#time-warning").wait_for(state="visible")
+
+    return reach
+
+
+def _question_page(page: Page, server: LiveServer) -> None:
+    start_visit(page, server)
+    page.goto(f"{server.url}/q/{questionnaire_of(server).items[0].id}")
+
+
 def _record_then(path: str | None) -> Callable[[Page, LiveServer], None]:
     def reach(page: Page, server: LiveServer) -> None:
         _redeem(store_for_pro)(page, server)
@@ -603,6 +621,10 @@ def states() -> list[State]:
               status_text="500"),
         State("error-400-csrf", c, "client.start", "Start after the visit's cookie is gone",
               _stale_form, status_text="400"),
+        State("visit-time-warning", c, "client.question",
+              "a question left alone until two minutes before the visit would end",
+              _time_warning(_question_page), js_only=True, own_context=True,
+              expect=("#time-warning",)),
         # --- the professional's side
         State("pro-login", "pro", "pro.home", "open /pro/", goto("/pro/"), needs=("pro.home",)),
         State("pro-login-error", "pro", "pro.home", "a wrong password",
@@ -620,6 +642,10 @@ def states() -> list[State]:
               _record_then("/pro/record/print"), needs=("pro.print_view",)),
         State("pro-account", "pro", "pro.account", "sign in, open the account page",
               _signed_in_then("/pro/account"), needs=("pro.account",)),
+        State("pro-time-warning", "pro", "pro.home",
+              "signed in, left alone until two minutes before being signed out",
+              _time_warning(_signed_in_then("/pro/")), needs=("pro.home",), js_only=True,
+              own_context=True, expect=("#time-warning",)),
         State("admin-accounts", "admin", "admin.home", "sign in as an administrator",
               _signed_in_then("/pro/admin/", role="admin"), needs=("admin.home",)),
         State("admin-accounts-error", "admin", "admin.create_account", "Make an account with empty fields",

@@ -60,6 +60,15 @@ def test_every_page_gets_the_security_headers(client: FlaskClient, path: str) ->
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_static_files_are_cacheable_and_carry_no_document_policies(client: FlaskClient) -> None:
+    for path in ("/static/portal.css", "/static/portal.js"):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "public, max-age=86400"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "Content-Security-Policy" not in response.headers
+        assert "Content-Disposition" not in response.headers
+
+
 def test_pages_have_no_inline_script_or_style(client: FlaskClient) -> None:
     for path in ("/", "/about", "/accessibility", "/missing"):
         html = client.get(path).get_data(as_text=True)
