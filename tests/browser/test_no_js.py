@@ -21,7 +21,7 @@ pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_professional_redeems_a_code_without_javascript(
     browser: Any, settings: Settings, tmp_path: Path
 ) -> None:
-    state = next(s for s in walk.states() if s.name == "pro-record")
+    state = walk.state("pro-record")
     with walk.serve(state, settings, tmp_path) as server:
         if not walk.is_available(state, server.app):
             pytest.skip("the professional's side (pro.record) is not built yet")

@@ -30,7 +30,7 @@ def _answer_first_question(page: Any) -> tuple[str, str]:
 def test_the_idle_warning_keeps_focus_and_answers_then_the_reset_forgets_them(
     browser: Any, settings: Settings, tmp_path: Path
 ) -> None:
-    state = next(s for s in walk.states() if s.name == "tablet-enrolled")
+    state = walk.state("tablet-enrolled")
     with walk.serve(state, settings, tmp_path) as server, pagecheck.open_page(browser, "en") as opened:
         page = opened.page
         config = server.app.extensions["portal.settings"]

@@ -39,7 +39,7 @@ def _expiries(server: Any) -> list[dt.datetime]:
 def test_more_time_keeps_the_visit_and_no_answer_clears_the_screen(
     browser: Any, settings: Settings, tmp_path: Path
 ) -> None:
-    state = next(s for s in walk.states() if s.name == "visit-time-warning")
+    state = walk.state("visit-time-warning")
     with walk.serve(state, settings, tmp_path) as server, pagecheck.open_page(browser, "en") as opened:
         page = opened.page
         state.reach(page, server)  # a question, left alone until two minutes before the end

@@ -673,6 +673,11 @@ def states() -> list[State]:
     ]
 
 
+def state(name: str) -> State:
+    """The page state called `name` (names are stable; they also name tests and screenshots)."""
+    return next(s for s in states() if s.name == name)
+
+
 def is_available(state: State, app: Flask) -> bool:
     """Whether the routes the state needs exist yet (parts of the product land one by one)."""
     return all(n in app.view_functions for n in state.needs)
