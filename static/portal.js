@@ -52,18 +52,17 @@
   // the visit is over instead of what was on the screen.
   var form = document.getElementById("time-warning");
   if (!form || !window.fetch) return;
-  var left = +form.getAttribute("data-expire"), w1, w2;
+  var left = +form.getAttribute("data-expire"), lead = +form.getAttribute("data-warn"), w1, w2;
+  function over() { location.replace(location.href); }
   function again() {
     clearTimeout(w1); clearTimeout(w2); show(form, false);
-    w1 = setTimeout(function () { show(form, true); }, Math.max(left - 120, 0) * 1000);
-    w2 = setTimeout(function () { location.replace(location.href); }, (left + 5) * 1000);
+    w1 = setTimeout(function () { show(form, true); }, Math.max(left - lead, 0) * 1000);
+    w2 = setTimeout(over, (left + 5) * 1000);
   }
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin",
-      headers: {"X-Keep": "1"}}).then(function (r) {
-      if (r.status === 204) again(); else location.replace(location.href);
-    }, function () { location.replace(location.href); });
+      headers: {"X-Keep": "1"}}).then(function (r) { if (r.status === 204) again(); else over(); }, over);
   });
   again();
 })();

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from typing import cast
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from portal.sessions import ServerSideSessionInterface, VisitSessionData
+from portal.web.client import DONE, VISIT
 from portal.web.context import close_db, questionnaire, settings
 
 bp = Blueprint("pages", __name__)
 bp.teardown_app_request(close_db)
 
-# What a pause would make a person lose: answers in progress or a result's code ("visit",
-# "done"), or a professional's sign-in ("_user_id", Flask-Login's key).
-_WORTH_KEEPING = ("visit", "done", "_user_id")
-
-
-def _signed_in() -> bool:
-    return "_user_id" in session
+# What a pause would make a person lose: answers in progress or a result's code, or a
+# professional's sign-in (Flask-Login's key, the one the session lifetime is chosen by).
+_WORTH_KEEPING = (VISIT, DONE, "_user_id")
+# How long before the end the warning shows (the page's script reads it from data-warn).
+WARNING_SECONDS = 120
 
 
 def expiry_seconds() -> int | None:
@@ -25,8 +27,8 @@ def expiry_seconds() -> int | None:
     much shorter idle reset with its own warning."""
     if g.get("tablet") is not None or not any(k in session for k in _WORTH_KEEPING):
         return None
-    config = settings()
-    return 60 * (config.staff_idle_minutes if _signed_in() else config.visit_minutes)
+    interface = cast(ServerSideSessionInterface, current_app.session_interface)
+    return interface.lifetime(cast(VisitSessionData, session))
 
 
 @bp.app_context_processor
@@ -35,7 +37,12 @@ def _expiry_globals() -> dict[str, object]:
     here = None
     if seconds is not None and request.endpoint and request.url_rule is not None:
         here = url_for(request.endpoint, **(request.view_args or {}))
-    return {"expiry": seconds, "expiry_here": here, "expiry_staff": _signed_in()}
+    return {
+        "expiry": seconds,
+        "expiry_warning": WARNING_SECONDS,
+        "expiry_here": here,
+        "expiry_staff": "_user_id" in session,
+    }
 
 
 @bp.post("/keep")

@@ -106,8 +106,9 @@ def open_page(
 
 # One context per browser, language and JavaScript setting, kept for the next page state: a new
 # context costs Chromium about half a second of CPU and a cold renderer, and the matrix opens
-# hundreds. Between states it is emptied: no cookies, a blank page, the phone viewport, no
-# emulated media; each state is served on a new port, so no storage or origin is shared either.
+# hundreds. Between states it is emptied: no cookies, the phone viewport, no emulated media (the
+# next state's first navigation replaces the page); each state is served on a new port, so no
+# storage or origin is shared either.
 _WARM: dict[tuple[int, str, bool], Opened] = {}
 
 

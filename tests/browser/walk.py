@@ -523,13 +523,16 @@ def _tablet_then(step: str) -> Callable[[Page, LiveServer], None]:
 
 
 def _time_warning(then: Callable[[Page, LiveServer], None]) -> Callable[[Page, LiveServer], None]:
-    """A page left alone until two minutes before its visit or sign-in would end (fake clock)."""
+    """A page left alone until just after its warning shows, before the visit or sign-in would
+    end (fake clock)."""
 
     def reach(page: Page, server: LiveServer) -> None:
         page.clock.install()
         then(page, server)
-        seconds = int(str(page.locator("#time-warning").get_attribute("data-expire")))
-        page.clock.run_for((seconds - 119) * 1000)
+        warning = page.locator("#time-warning")
+        seconds = int(str(warning.get_attribute("data-expire")))
+        lead = int(str(warning.get_attribute("data-warn")))
+        page.clock.run_for((seconds - lead + 1) * 1000)
         page.locator("#time-warning").wait_for(state="visible")
 
     return reach
