@@ -124,14 +124,19 @@ class ServiceDirectory:
         """Every text a reader may see, with its place (for the wording check)."""
         found: list[tuple[str, Localized]] = [("title", self.title)]
         for s in self.services:
-            found += [(f"service {s.id!r}: name", s.name), (f"service {s.id!r}: description", s.description)]
+            found += [
+                (f"service {s.id!r}: name", s.name),
+                (f"service {s.id!r}: description", s.description),
+            ]
             if s.hours_note is not None:
                 found.append((f"service {s.id!r}: hours_note", s.hours_note))
         return found
 
 
 class _Reader(DataReader):
-    def choices(self, raw: object, where: str, allowed: tuple[str, ...], empty: bool = False) -> tuple[str, ...]:
+    def choices(
+        self, raw: object, where: str, allowed: tuple[str, ...], empty: bool = False
+    ) -> tuple[str, ...]:
         values = tuple(str(v) for v in self.seq(raw, where))
         for value in values:
             if value not in allowed:
@@ -170,7 +175,7 @@ class _Reader(DataReader):
             for text in self.seq(ranges, f"{where}.{key}"):
                 match = _RANGE.match(str(text))
                 if not match:
-                    self.fail(f"{where}.{key}", f"{text!r} is not a time range like \"09:00-15:30\"")
+                    self.fail(f"{where}.{key}", f'{text!r} is not a time range like "09:00-15:30"')
                     continue
                 h1, m1, h2, m2 = (int(g) for g in match.groups())
                 start, end = h1 * 60 + m1, h2 * 60 + m2
@@ -187,7 +192,7 @@ class _Reader(DataReader):
         try:
             return dt.date.fromisoformat(str(raw))
         except ValueError:
-            self.fail(where, f"must be a quoted date \"YYYY-MM-DD\", not {raw!r}")
+            self.fail(where, f'must be a quoted date "YYYY-MM-DD", not {raw!r}')
             return dt.date.min
 
     def service(self, raw: object, index: int) -> Service:
@@ -203,7 +208,9 @@ class _Reader(DataReader):
             self.fail(f"{where}: languages", "needs language codes such as fi, sv, en")
         phone = data.get("phone")
         if phone is not None and (not isinstance(phone, str) or not _PHONE.match(phone)):
-            self.fail(f"{where}: phone", f"must be a quoted number of digits and spaces, not {phone!r}")
+            self.fail(
+                f"{where}: phone", f"must be a quoted number of digits and spaces, not {phone!r}"
+            )
         address = data.get("address")
         if address is not None:
             address = self.text(address, f"{where}: address")
@@ -212,7 +219,9 @@ class _Reader(DataReader):
             self.fail(f"{where}: verified", "must be true or false")
         note = str(data.get("note") or "").strip()
         if verified is False and not note:
-            self.fail(f"{where}: note", "an entry with verified: false needs a note saying what to check")
+            self.fail(
+                f"{where}: note", "an entry with verified: false needs a note saying what to check"
+            )
         hours_note = data.get("hours_note")
         return Service(
             id=service_id,
@@ -221,15 +230,21 @@ class _Reader(DataReader):
             kind=str(kind),
             topics=self.choices(data.get("topics"), f"{where}: topics", TOPICS),
             segments=self.choices(data.get("segments"), f"{where}: segments", SEGMENTS),
-            situations=self.choices(data.get("situations", []), f"{where}: situations", SITUATIONS, True),
+            situations=self.choices(
+                data.get("situations", []), f"{where}: situations", SITUATIONS, True
+            ),
             languages=languages,
             access=self.choices(data.get("access"), f"{where}: access", ACCESS),
             anonymous=self.maybe_bool(data, "anonymous", where),
             free=self.maybe_bool(data, "free", where),
-            municipalities=self.choices(data.get("municipalities"), f"{where}: municipalities", MUNICIPALITIES),
+            municipalities=self.choices(
+                data.get("municipalities"), f"{where}: municipalities", MUNICIPALITIES
+            ),
             ages=self.choices(data.get("ages", []), f"{where}: ages", AGES, True),
             hours=self.hours(data.get("hours"), f"{where}: hours"),
-            hours_note=None if hours_note is None else self.localized(hours_note, f"{where}: hours_note"),
+            hours_note=None
+            if hours_note is None
+            else self.localized(hours_note, f"{where}: hours_note"),
             phone=phone if isinstance(phone, str) else None,
             address=address,
             web=None if data.get("web") is None else self.https(data.get("web"), f"{where}: web"),
@@ -284,4 +299,11 @@ def load_default() -> ServiceDirectory:
     return load(default_path())
 
 
-__all__ = ["LANGUAGES", "ServiceDirectory", "ServiceDirectoryError", "Service", "load", "load_default"]
+__all__ = [
+    "LANGUAGES",
+    "Service",
+    "ServiceDirectory",
+    "ServiceDirectoryError",
+    "load",
+    "load_default",
+]

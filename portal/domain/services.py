@@ -158,9 +158,14 @@ def suggest(
     ranked = sorted(
         (
             score(
-                s, segment=segment, topics=chosen_topics, situations=situations,
-                language=language, municipality=municipality, now=now,
-            )  # fmt: skip
+                s,
+                segment=segment,
+                topics=chosen_topics,
+                situations=situations,
+                language=language,
+                municipality=municipality,
+                now=now,
+            )
             for s in directory.services
             if _eligible(s, segment, municipality, age)
         ),

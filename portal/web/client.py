@@ -21,6 +21,7 @@ from portal.i18n import _
 from portal.web.context import db, questionnaire, settings
 from portal.web.forms import answer_form, raw_answer
 from portal.web.present import present_answers, present_result, qr_svg
+from portal.web.present_services import service_views
 
 bp = Blueprint("client", __name__)
 
@@ -214,13 +215,15 @@ def _show_finished(template: str, with_result: bool) -> Response | str:
         return redirect(url_for("client.visit_over"))
     code, opened = finished
     view = None
+    q = questionnaire()
+    answers = cast(dict[str, RawAnswer], opened.answers)
+    result = scoring.assess(q, answers)
     if with_result:
-        q = questionnaire()
-        answers = cast(dict[str, RawAnswer], opened.answers)
-        view = present_result(q, scoring.assess(q, answers), lang())
+        view = present_result(q, result, lang())
     return render_template(
         template,
         view=view,
+        services=service_views(q, result, answers, lang=lang()),
         code=code,
         expires_on=opened.submission.expires_on,
         qr=qr_svg(code.grouped, _("QR code of your code")),

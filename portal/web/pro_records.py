@@ -24,6 +24,7 @@ from portal.domain.submissions import ExpiredCode, UnknownCode
 from portal.models import Submission
 from portal.web.context import db, limits, questionnaire_for, settings
 from portal.web.present import present_answers, present_result
+from portal.web.present_services import service_views
 from portal.web.pro import bp, signed_in, staff
 from portal.web.staff_forms import REASON_TEXTS, ConfirmForm, RedeemForm, ReviewForm
 
@@ -155,6 +156,9 @@ def _context(found: redemption.Summary) -> dict[str, Any]:
         "segment_names": names,
         "reason_texts": REASON_TEXTS,
         "code_tail": session.get(OPEN, {}).get("tail", ""),
+        "services": service_views(
+            q, found.result, found.answers, lang=lang, client_lang=row.language
+        ),
     }
 
 

@@ -31,7 +31,9 @@ def test_check_exits_1_with_the_place_of_a_broken_entry(tmp_path: Path) -> None:
 def test_check_flags_an_entry_not_checked_for_twelve_months(tmp_path: Path) -> None:
     text = default_path().read_text(encoding="utf-8")
     old = tmp_path / "old.yaml"
-    old.write_text(text.replace('checked: "2026-12-01"', 'checked: "2020-01-01"', 1), encoding="utf-8")
+    old.write_text(
+        text.replace('checked: "2026-12-01"', 'checked: "2020-01-01"', 1), encoding="utf-8"
+    )
     outcome = RUNNER.invoke(services_group, ["check", str(old)])
     assert outcome.exit_code == 0
     assert "service 'paihdeneuvonta': not checked for 12 months" in outcome.stderr
@@ -41,7 +43,9 @@ def test_check_flags_an_entry_not_checked_for_twelve_months(tmp_path: Path) -> N
 def test_check_refuses_a_forbidden_word(tmp_path: Path) -> None:
     text = default_path().read_text(encoding="utf-8")
     words = tmp_path / "words.yaml"
-    words.write_text(text.replace("en: AA groups", "en: Groups for alcoholics", 1), encoding="utf-8")
+    words.write_text(
+        text.replace("en: AA groups", "en: Groups for alcoholics", 1), encoding="utf-8"
+    )
     outcome = RUNNER.invoke(services_group, ["check", str(words)])
     assert outcome.exit_code == 1
     assert "forbidden word" in outcome.stderr

@@ -170,9 +170,14 @@ def test_a_service_for_young_people_is_shown_only_to_someone_under_25() -> None:
         return [
             s.service.id
             for s in suggest(
-                load_default(), segment="supported", topics=["drugs"], answers=answers,
-                language="fi", municipality=None, now=FRIDAY_NIGHT,
-            )  # fmt: skip
+                load_default(),
+                segment="supported",
+                topics=["drugs"],
+                answers=answers,
+                language="fi",
+                municipality=None,
+                now=FRIDAY_NIGHT,
+            )
         ]
 
     assert "katutaso" not in ids({})  # a v1 record: no age band
