@@ -657,6 +657,9 @@ def states() -> list[State]:
               _signed_in_then("/pro/admin/audit", role="admin"), needs=("admin.audit_log",)),
         State("admin-stats", "admin", "admin.statistics", "administrator: monthly statistics",
               _signed_in_then("/pro/admin/stats", role="admin"), needs=("admin.statistics",)),
+        State("admin-services", "admin", "admin.services_directory",
+              "administrator: the service directory", _signed_in_then("/pro/admin/services", role="admin"),
+              needs=("admin.services_directory",), expect=("table",)),
         # --- the shared tablet
         State("tablet-enrolled", "tablet", "tablet.home", "open a set-up link on the tablet",
               enroll_tablet, needs=("tablet.enroll",), covers=("tablet.enroll",)),
