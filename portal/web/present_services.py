@@ -60,6 +60,7 @@ class ServiceView:
     tel: str | None
     address: str | None
     web: str | None  # shown as text: the person copies it when they want to
+    facts: str  # "Free of charge · No name needed · Step-free access", only what is known
     verified: bool
 
 
@@ -150,6 +151,15 @@ def service_views(
             tel=None if s.service.phone is None else "tel:" + s.service.phone.replace(" ", ""),
             address=s.service.address,
             web=None if s.service.web is None else _web_text(s.service.web),
+            facts=" · ".join(
+                str(text)
+                for known, text in (
+                    (s.service.free, _l("Free of charge")),
+                    (s.service.anonymous, _l("No name needed")),
+                    (s.service.step_free, _l("Step-free access")),
+                )
+                if known
+            ),
             verified=s.service.verified,
         )
         for s in found

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from portal.domain import service_directory, services
 from portal.domain.service_directory import ServiceDirectoryError, load, load_default
@@ -219,3 +221,45 @@ def test_an_entry_not_checked_for_twelve_months_is_stale(tmp_path: Path) -> None
 def test_weights_are_the_documented_order() -> None:
     # A safety answer outweighs one topic; open now outweighs speaking the language.
     assert services.SITUATION > services.TOPIC >= services.OPEN_NOW > services.LANGUAGE
+
+
+ANSWER_VALUES = {
+    "injecting": ("no", "not_past_year", "past_year"),
+    "overdose": ("no", "never", "earlier", "1_12_months", "past_month"),
+    "phq9_9": ("not_at_all", "several_days", "nearly_every_day"),
+    "housing": ("own_home", "temporary", "at_risk", "shelter", "no_home"),
+    "safety_at_home": ("safe", "not_always", "not_safe"),
+    "age_band": ("under_25", "25_64", "65_plus"),
+}
+
+
+@given(
+    segment=st.sampled_from(SEGMENTS),
+    topics=st.lists(st.sampled_from(TOPICS), max_size=3, unique=True),
+    answers=st.fixed_dictionaries(
+        {}, optional={k: st.sampled_from(v) for k, v in ANSWER_VALUES.items()}
+    ),
+    lang=st.sampled_from(LANGS),
+    municipality=st.sampled_from((None, "vantaa", "kerava", "elsewhere")),
+    minutes=st.integers(min_value=0, max_value=7 * 24 * 60 - 1),
+)
+@settings(max_examples=200, deadline=None)
+def test_any_person_at_any_time_gets_three_to_five_ranked_suggestions(
+    segment: str | None,
+    topics: list[str],
+    answers: dict[str, str],
+    lang: str,
+    municipality: str | None,
+    minutes: int,
+) -> None:
+    now = dt.datetime(2026, 11, 30, tzinfo=HELSINKI) + dt.timedelta(minutes=minutes)
+    found = suggest(
+        load_default(), segment=segment, topics=topics, answers=answers, language=lang,
+        municipality=municipality, now=now,
+    )  # fmt: skip
+    assert 3 <= len(found) <= 5
+    assert len({s.service.id for s in found}) == len(found)
+    fitting = [s.score for s in found if s.fits]
+    assert fitting == sorted(fitting, reverse=True)
+    if services.situations_from(answers) & {"acute"}:
+        assert any("acute" in s.situations for s in found)

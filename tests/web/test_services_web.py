@@ -82,3 +82,57 @@ def test_a_broken_directory_stops_start_up_with_one_clear_line(
     message = str(caught.value)
     assert message.startswith("PORTAL_SERVICES: ") and "\n" not in message
     assert "service 'one'" in message and "portal services check" in message
+
+
+def test_the_admin_page_flags_an_entry_not_checked_for_twelve_months(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from portal.domain.service_directory import default_path
+    from tests.pro_support import make_account as account
+    from tests.pro_support import sign_in as signed_in
+
+    old = tmp_path / "old.yaml"
+    text = default_path().read_text(encoding="utf-8")
+    old.write_text(text.replace('checked: "2026-12-01"', 'checked: "2024-05-01"', 1), "utf-8")
+    app = create_app(settings.with_overrides(services_path=old))
+    client = app.test_client()
+    account(app, "boss", role="admin", language="en")
+    signed_in(client, "boss")
+    html = client.get("/pro/admin/services?lang=en").get_data(as_text=True)
+    assert html.count("<strong>Check again</strong>") == 1
+    assert "1 entry is due a re-check." in html
+    app.extensions["portal.engine"].dispose()
+
+
+def test_when_a_service_is_open_is_said_in_the_readers_words(
+    settings: Settings, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    import yaml
+
+    from portal.domain.questionnaire import load_default
+    from portal.domain.scoring import assess
+    from portal.domain.services import HELSINKI
+    from portal.web.present_services import service_views
+    from tests.domain.test_services import _one
+
+    path = tmp_path / "hours.yaml"
+    data = {"region": "t", "title": {"fi": "t", "sv": "t", "en": "t"}, "services": [_one()]}
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    app = create_app(settings.with_overrides(services_path=path))
+    q = load_default()
+    answers = {"topics": ["alcohol"]}
+    result = assess(q, answers)
+    tuesday = dt.datetime(2026, 12, 1, 10, 0, tzinfo=HELSINKI)
+    friday_night = dt.datetime(2026, 12, 4, 23, 30, tzinfo=HELSINKI)
+    with app.test_request_context("/?lang=en"):
+        (open_view,) = service_views(q, result, answers, lang="en", now=tuesday)
+        (closed,) = service_views(q, result, answers, lang="en", now=friday_night)
+    with app.test_request_context("/?lang=fi"):
+        (finnish,) = service_views(q, result, answers, lang="fi", now=tuesday)
+    assert open_view.when == "Open now, until 15:00"
+    assert "Helps with: alcohol" in open_view.why and "Open now" in open_view.why
+    assert closed.when == "Closed now. Next open: Tuesday 8.12. at 9:00"
+    assert finnish.when == "Auki nyt, klo 15.00 asti"
+    app.extensions["portal.engine"].dispose()
