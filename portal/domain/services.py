@@ -151,7 +151,8 @@ def suggest(
     now: dt.datetime,
 ) -> tuple[Suggestion, ...]:
     """3 to 5 services, best first: those that fit a topic or a safety answer, then (only to
-    reach three) the best of the rest. Equal points: open now first, then the file's order."""
+    reach three) the best of the rest; if none of them has a phone number, the best service
+    that has one comes last. Equal points: open now first, then the file's order."""
     chosen_topics = tuple(dict.fromkeys(topics))
     situations = situations_from(answers)
     age = answers.get("age_band")
@@ -173,4 +174,9 @@ def suggest(
     )
     fitting = [s for s in ranked if s.fits][:MOST]
     rest = [s for s in ranked if not s.fits]
-    return tuple(fitting + rest[: max(0, FEWEST - len(fitting))])
+    chosen = fitting + rest[: max(0, FEWEST - len(fitting))]
+    # Someone may leave with only websites: keep at least one service they can call.
+    callable_ = next((s for s in ranked if s.service.phone), None)
+    if callable_ is not None and not any(s.service.phone for s in chosen):
+        chosen = [*chosen[: MOST - 1], callable_]
+    return tuple(chosen)
