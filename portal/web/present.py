@@ -14,23 +14,9 @@ import segno
 from flask import url_for
 from markupsafe import Markup, escape
 
-from portal.domain import crisis
 from portal.domain.questionnaire import Item, Questionnaire
 from portal.domain.scoring import Driver, Result
-
-
-@dataclass(frozen=True)
-class ContactLine:
-    number: str
-    tel: str
-    hours: str
-
-
-@dataclass(frozen=True)
-class ContactView:
-    name: str
-    description: str
-    lines: tuple[ContactLine, ...]
+from portal.web.crisis_view import ContactView, contacts_for_flags
 
 
 @dataclass(frozen=True)
@@ -151,16 +137,8 @@ def _marker(q: Questionnaire, result: Result) -> tuple[float, float] | None:
 
 def _flag(q: Questionnaire, flag_id: str, lang: str) -> FlagView:
     flag = q.acute_flags[flag_id]
-    contacts = crisis.load_default()
-    views = []
-    for contact_id in flag.contacts:
-        contact = contacts.contact(contact_id)
-        lines = tuple(
-            ContactLine(line.number, "tel:" + line.number.replace(" ", ""), line.hours[lang])
-            for line in contact.lines_for(lang)
-        )
-        views.append(ContactView(contact.name[lang], contact.description[lang], lines))
-    return FlagView(flag_id, flag.title[lang], flag.text[lang], tuple(views))
+    contacts = contacts_for_flags([tuple(flag.contacts)], lang)
+    return FlagView(flag_id, flag.title[lang], flag.text[lang], contacts)
 
 
 def present_result(q: Questionnaire, result: Result, lang: str) -> ResultView:
