@@ -59,6 +59,10 @@ def take(
     return PanelView(
         texts=tuple(flag.text[lang] for flag in flags),
         contacts=contacts_for_flags(
-            [tuple(flag.contacts) for flag in flags], lang, now, only_open=True, short=True
+            [tuple(flag.contacts) for flag in flags],
+            lang,
+            now,
+            only_open=True,
+            with_every_flag=False,
         ),
     )

@@ -19,6 +19,7 @@ from portal.domain.questionnaire import (
 )
 from portal.i18n import _
 from portal.web import acute_panel
+from portal.web.advice_view import advice_view
 from portal.web.context import db, questionnaire, settings
 from portal.web.forms import answer_form, raw_answer
 from portal.web.present import present_answers, present_result, qr_svg
@@ -229,6 +230,9 @@ def _show_finished(template: str, with_result: bool) -> Response | str:
     return render_template(
         template,
         view=view,
+        advice=advice_view(
+            opened.answers, opened.submission.questionnaire_version, lang()
+        ),
         code=code,
         expires_on=opened.submission.expires_on,
         qr=qr_svg(code.grouped, _("QR code of your code")),

@@ -110,12 +110,12 @@ def contacts_for_flags(
     lang: str,
     when: dt.datetime | None = None,
     only_open: bool = False,
-    short: bool = False,
+    with_every_flag: bool = True,
 ) -> tuple[ContactView, ...]:
-    """`short`: only the flags' own contacts (the panel), not those added to every flag."""
+    """`with_every_flag`: add the contacts shown with every flag (not in the short panel)."""
     contacts = crisis.load_default()
     moment = when or now()
-    chosen = contacts.for_flags(list(flag_contacts), with_every_flag=not short)
+    chosen = contacts.for_flags(list(flag_contacts), with_every_flag=with_every_flag)
     return tuple(contact_view(c, lang, moment, only_open) for c in chosen)
 
 

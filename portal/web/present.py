@@ -135,9 +135,10 @@ def _marker(q: Questionnaire, result: Result) -> tuple[float, float] | None:
     return round(x, 3), round(y, 3)
 
 
-def _flag(q: Questionnaire, flag_id: str, lang: str) -> FlagView:
+def _flag(q: Questionnaire, flag_id: str, lang: str, last: bool) -> FlagView:
     flag = q.acute_flags[flag_id]
-    contacts = contacts_for_flags([tuple(flag.contacts)], lang)
+    # The contacts shown with every flag (the social emergency service) come once, at the end.
+    contacts = contacts_for_flags([tuple(flag.contacts)], lang, with_every_flag=last)
     return FlagView(flag_id, flag.title[lang], flag.text[lang], contacts)
 
 
@@ -180,7 +181,10 @@ def present_result(q: Questionnaire, result: Result, lang: str) -> ResultView:
             )
             for score in result.instruments
         ),
-        flags=tuple(_flag(q, flag_id, lang) for flag_id in result.acute_flags),
+        flags=tuple(
+            _flag(q, flag_id, lang, last=flag_id == result.acute_flags[-1])
+            for flag_id in result.acute_flags
+        ),
         topics=tuple(topics_item.option(t).text[lang] for t in result.topics)
         if topics_item
         else (),

@@ -67,4 +67,4 @@ def test_the_poison_centre_backup_number_carries_its_own_cost_and_the_free_one_n
         view = contact_view(CONTACTS.contact("poison_centre"), "en", MONDAY)
     free, backup = view.lines
     assert view.cost == "Free of charge." and free.cost == ""
-    assert backup.cost == "Normal call charge." and backup.label == "backup number"
+    assert backup.cost == "normal call charge" and backup.label == "backup number"
