@@ -26,6 +26,7 @@ class AdviceFileError(ValueError):
 class Source:
     url: str
     title: str
+    lang: str = "fi"  # the language of the title, for the page's markup
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,10 @@ def _advice(path: Path, raw: Any) -> Advice:
         title = source.get("title") if isinstance(source, Mapping) else None
         if not isinstance(url, str) or not url.startswith(("https://", "http://")) or not title:
             raise AdviceFileError(f"{path}: {where}: every source needs a url and a title")
-        parsed.append(Source(url, str(title)))
+        lang = source.get("lang", "fi")
+        if lang not in LANGUAGES:
+            raise AdviceFileError(f"{path}: {where}: a source's lang must be one of {LANGUAGES}")
+        parsed.append(Source(url, str(title), str(lang)))
     verified = raw.get("verified", True)
     note = str(raw.get("note", "")).strip()
     if verified is not True and not note:
