@@ -95,6 +95,7 @@ class CrisisContact:
     source: str
     checked: str
     note: str = ""
+    website: str = ""  # where a reader checks hours we could not confirm
 
     def lines_for(self, lang: str) -> tuple[CrisisLine, ...]:
         """The lines one reader is shown.
@@ -266,4 +267,5 @@ def _contact(path: Path, raw: Any) -> CrisisContact:
         source=_https(path, where, raw.get("source")),
         checked=checked,
         note=str(raw.get("note", "")).strip(),
+        website=_https(path, f"{where}: website", raw["website"]) if "website" in raw else "",
     )

@@ -32,6 +32,7 @@ class ContactView:
     description: str
     lines: tuple[ContactLine, ...]
     cost: str = ""
+    website: str = ""
 
 
 def _language_name(lang: str) -> str:
@@ -98,6 +99,7 @@ def contact_view(
         description=contact.description[lang],
         lines=tuple(lines),
         cost=contact.cost[lang],
+        website=contact.website,
     )
 
 

@@ -31,11 +31,12 @@ def test_every_contact_and_line_has_a_source_and_a_checked_date() -> None:
             assert line.source.startswith(("https://", "http://")), (contact.id, line.number)
 
 
-def test_every_unverified_line_says_why_in_the_note() -> None:
+def test_every_unverified_line_says_why_in_the_note_and_where_to_check() -> None:
     for contact in CONTACTS.contacts:
         for line in contact.lines:
             if not line.verified:
                 assert line.number in contact.note, (contact.id, line.number)
+                assert contact.website.startswith("https://"), contact.id
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -73,3 +73,15 @@ def test_the_summary_says_when_no_advice_was_shown(
     assert "No harm-reduction advice was shown." in client.get("/pro/record").get_data(
         as_text=True
     )
+
+
+def test_after_an_acute_answer_the_result_page_keeps_its_crisis_box_first(
+    client: FlaskClient,
+) -> None:
+    finish(client, "en", {"overdose": "past_month"})
+    html = client.get("/result").get_data(as_text=True)
+    assert html.index('class="crisis"') < html.index("<h1>") < html.index('id="advice-title"')
+    box = html[html.index('class="crisis"') : html.index("</section>")]
+    assert "in Finnish" in box and "tel:0925250111" in box and "tel:112" in box
+    assert "tel:0800147111" in box  # the Poison Information Centre, free
+    assert box.index("Poison Information Centre") < box.index("Social and crisis emergency")
