@@ -66,3 +66,4 @@ def test_the_page_after_an_acute_answer_opens_with_the_crisis_panel(
         page.locator("button[name=continue]").click()
         page.wait_for_url("**/q/**")
         assert page.locator("section.crisis-now").count() == 0
+        assert "#" not in page.url, "the fragment was carried on to the next question"
