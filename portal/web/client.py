@@ -18,6 +18,8 @@ from portal.domain.questionnaire import (
     parse_answer,
 )
 from portal.i18n import _
+from portal.web import acute_panel
+from portal.web.advice_view import advice_view
 from portal.web.context import db, questionnaire, settings
 from portal.web.forms import answer_form, raw_answer
 from portal.web.present import present_answers, present_result, qr_svg
@@ -109,9 +111,12 @@ def question(item_id: str) -> Response | str | tuple[str, int]:
             else:
                 answers[item_id] = list(answer) if isinstance(answer, tuple) else answer
             session.modified = True
+            # An acute answer: the next page opens with crisis help (issue 11).
+            panel = "#" + acute_panel.ANCHOR if acute_panel.note_answers(visit, q) else ""
             if changing or index + 1 == len(q.items):
-                return redirect(url_for("client.check"), code=303)
-            return redirect(url_for("client.question", item_id=q.items[index + 1].id), code=303)
+                return redirect(url_for("client.check") + panel, code=303)
+            next_url = url_for("client.question", item_id=q.items[index + 1].id)
+            return redirect(next_url + panel, code=303)
     back = (
         url_for("client.check")
         if changing
@@ -130,6 +135,7 @@ def question(item_id: str) -> Response | str | tuple[str, int]:
         error=error,
         back=back,
         changing=changing,
+        acute_panel=acute_panel.take(visit, q, lang()),
     )
     return (html, 400) if error else html
 
@@ -141,7 +147,10 @@ def check() -> Response | str:
         return redirect(url_for("client.visit_over"))
     q = questionnaire()
     return render_template(
-        "client/check.html", rows=present_answers(q, visit["answers"], lang()), q=q
+        "client/check.html",
+        rows=present_answers(q, visit["answers"], lang()),
+        q=q,
+        acute_panel=acute_panel.take(visit, q, lang()),
     )
 
 
@@ -224,6 +233,9 @@ def _show_finished(template: str, with_result: bool) -> Response | str:
         template,
         view=view,
         services=service_views(q, result, answers, lang=lang()),
+        advice=advice_view(
+            opened.answers, opened.submission.questionnaire_version, lang()
+        ),
         code=code,
         expires_on=opened.submission.expires_on,
         qr=qr_svg(code.grouped, _("QR code of your code")),

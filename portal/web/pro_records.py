@@ -22,6 +22,7 @@ from portal.domain.audit import Action
 from portal.domain.codes import InvalidCode, parse_code
 from portal.domain.submissions import ExpiredCode, UnknownCode
 from portal.models import Submission
+from portal.web.advice_view import advice_view
 from portal.web.context import db, limits, questionnaire_for, settings
 from portal.web.present import present_answers, present_result
 from portal.web.present_services import service_views
@@ -151,6 +152,7 @@ def _context(found: redemption.Summary) -> dict[str, Any]:
         "view": view,
         "record": row,
         "answers": present_answers(q, found.answers, lang),
+        "advice": advice_view(found.answers, row.questionnaire_version, lang),  # issue 11
         "client_language": LANGUAGE_NAMES.get(row.language, row.language),
         "reviews": found.reviews,
         "segment_names": names,
