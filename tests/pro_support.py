@@ -29,7 +29,7 @@ SELF_CARE: Mapping[str, Any] = {
     "drug_frequency": "never",
     "polysubstance": "never",
     "injecting": "no",
-    "overdose": "no",
+    "overdose": "never",
     "phq2_1": "not_at_all",
     "phq2_2": "not_at_all",
     "phq9_9": "not_at_all",

@@ -11,6 +11,7 @@ import click
 from portal.domain import wording
 from portal.domain.questionnaire import (
     LANGUAGES,
+    Condition,
     InvalidAnswer,
     Item,
     Questionnaire,
@@ -64,17 +65,20 @@ def show_command(lang: str, as_json: bool, file: Path | None) -> None:
         click.echo(json.dumps(questionnaire_dict(q, lang), ensure_ascii=False, indent=2))
         return
     click.echo(f"{q.title[lang]} ({q.id} version {q.version}, {len(q.items)} items)")
+    weighted = q.scoring.model == "average"  # in the rules model levels only order options
     for section in q.sections:
         click.echo(f"\n## {section.title[lang]} [{section.id}]")
         for item in q.items_in(section.id):
-            extra = f", weight {item.weight:g}" if _on_an_axis(item) else ""
+            extra = f", weight {item.weight:g}" if weighted and _on_an_axis(item) else ""
             extra += f", {item.instrument}" if item.instrument else ""
+            extra += "".join(f", not asked when {_said(c)}" for c in item.skip_if)
+            extra += "".join(f", asked only when {_said(c)}" for c in item.only_if)
             click.echo(f"\n{item.id} ({item.kind}{extra})\n  {item.text[lang]}")
             for option in item.options:
                 scores = [
                     f"{name} {value:g}"
                     for name, value in (("risk", option.risk), ("capability", option.capability))
-                    if value
+                    if value and weighted
                 ]
                 if option.score is not None:
                     scores.append(f"score {option.score}")
@@ -82,6 +86,23 @@ def show_command(lang: str, as_json: bool, file: Path | None) -> None:
                     scores.append(f"ACUTE {option.acute}")
                 tail = f"  [{', '.join(scores)}]" if scores else ""
                 click.echo(f"  - {option.value}: {option.text[lang]}{tail}")
+    if q.scoring.rules:
+        click.echo(
+            f"\n## Scoring rules (lines: risk {q.scoring.risk_line:g} points, "
+            f"capability {q.scoring.capability_line:g} points)"
+        )
+        for rule in q.scoring.rules:
+            weight = "DECISIVE" if rule.decisive else f"+{rule.points:g}"
+            unsure = "" if rule.verified else "  [source not verified]"
+            click.echo(f"{weight} {rule.side} {rule.id}: {rule.title[lang]}{unsure}")
+
+
+def _said(cond: Condition) -> str:
+    if cond.item is None:
+        return f"{cond.instrument} score"
+    if cond.only_of:
+        return f"{cond.item} is only {' or '.join(cond.only_of)}"
+    return f"{cond.item} is {' or '.join(cond.any_of)}"
 
 
 @click.command("assess")

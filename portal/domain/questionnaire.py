@@ -175,7 +175,7 @@ def _check_condition(q: Questionnaire, cond: Condition, where: str, allowed: set
         return []
     if cond.item is None or cond.item not in allowed:
         return [f"{place}: item {cond.item!r} does not exist (or does not come before)"]
-    unknown = [v for v in cond.any_of if v not in q.item(cond.item).option_values]
+    unknown = [v for v in cond.any_of + cond.only_of if v not in q.item(cond.item).option_values]
     return [f"{place}: {', '.join(unknown)} are not options of item {cond.item!r}"] if unknown else []
 
 
@@ -191,7 +191,10 @@ def item_holds(cond: Condition, answers: Mapping[str, Answer]) -> bool:
     """An item condition on parsed answers (an instrument condition is scoring's business)."""
     if cond.item is None:
         return False
-    return any(value in cond.any_of for value in _chosen(answers.get(cond.item)))
+    chosen = _chosen(answers.get(cond.item))
+    if cond.only_of:
+        return bool(chosen) and all(value in cond.only_of for value in chosen)
+    return any(value in cond.any_of for value in chosen)
 
 
 def asked_items(q: Questionnaire, answers: Mapping[str, Answer]) -> tuple[Item, ...]:

@@ -33,7 +33,7 @@ _VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _ITEM_KEYS = {"id", "section", "kind", "text", "help", "options", "max_choices", "minimum"}
 _ITEM_KEYS |= {"maximum", "unit", "weight", "instrument", "role", "bands", "skip_if", "only_if"}
 _OPTION_KEYS = {"value", "text", "risk", "capability", "score", "acute", "sets", "exclusive"}
-_CONDITION_KEYS = {"item", "any_of", "instrument", "at_least", "below", "from_cutoff"}
+_CONDITION_KEYS = {"item", "any_of", "only_of", "instrument", "at_least", "below", "from_cutoff"}
 _RULE_KEYS = {"id", "side", "when", "title", "rationale", "source", "points", "verified", "note"}
 _SCORING_KEYS = {"minimum_answered", "risk_threshold", "capability_threshold"}
 _SCORING_KEYS |= {"acute_means_higher_risk", "drivers_per_axis", "model", "risk_line"}
@@ -76,10 +76,14 @@ class _Reader(DataReader):
         if ("item" in data) == ("instrument" in data):
             self.fail(where, "a condition names exactly one item or one instrument")
         if "item" in data:
-            values = tuple(str(v) for v in self.seq(data.get("any_of"), f"{where}.any_of"))
+            key = "only_of" if "only_of" in data else "any_of"
+            values = tuple(str(v) for v in self.seq(data.get(key), f"{where}.{key}"))
             if not values:
-                self.fail(where, "any_of needs at least one option value")
-            return Condition(item=self.ident(data["item"], f"{where}.item"), any_of=values)
+                self.fail(where, f"{key} needs at least one option value")
+            item_id = self.ident(data["item"], f"{where}.item")
+            if key == "only_of":
+                return Condition(item=item_id, only_of=values)
+            return Condition(item=item_id, any_of=values)
         at_least, below = data.get("at_least"), data.get("below")
         from_cutoff = data.get("from_cutoff", False) is True
         if at_least is None and below is None and not from_cutoff:

@@ -72,7 +72,8 @@ class Band:
 
 @dataclass(frozen=True)
 class Condition:
-    """One test on the answers: an item's answer is one of `any_of`, or an instrument's score.
+    """One test on the answers: an item's answer is one of `any_of` (or all within `only_of`),
+    or an instrument's score.
 
     Instrument tests: `at_least` n, `below` n, and `from_cutoff` (at or above the cut-off the
     instrument chooses for this person). A skipped item never satisfies a condition.
@@ -80,6 +81,7 @@ class Condition:
 
     item: str | None = None
     any_of: tuple[str, ...] = ()
+    only_of: tuple[str, ...] = ()  # holds when every chosen value is one of these
     instrument: str | None = None
     at_least: int | None = None
     below: int | None = None

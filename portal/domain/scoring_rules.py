@@ -62,7 +62,9 @@ def evidence(
     """The answers behind a condition that holds (for an instrument: its items that scored)."""
     if cond.item is not None:
         return tuple(
-            (cond.item, v) for v in _chosen(answers.get(cond.item)) if v in cond.any_of
+            (cond.item, v)
+            for v in _chosen(answers.get(cond.item))
+            if v in cond.any_of or v in cond.only_of
         )
     found: list[tuple[str, str]] = []
     for item_id in q.instrument(str(cond.instrument)).items:

@@ -110,9 +110,15 @@ def answer_text(item: Item, answer: Any, lang: str) -> str:
     return ", ".join(item.option(v).text[lang] for v in values)
 
 
-def present_answers(q: Questionnaire, answers: Mapping[str, Any], lang: str) -> list[AnswerRow]:
+def present_answers(
+    q: Questionnaire,
+    answers: Mapping[str, Any],
+    lang: str,
+    asked: tuple[Item, ...] | None = None,
+) -> list[AnswerRow]:
+    """One row per question; with `asked`, only the questions on the person's path."""
     rows = []
-    for number, item in enumerate(q.items, start=1):
+    for number, item in enumerate(q.items if asked is None else asked, start=1):
         answer = answers.get(item.id)
         text = None if answer in (None, [], "") else answer_text(item, answer, lang)
         rows.append(AnswerRow(item.id, number, item.text[lang], text))

@@ -16,7 +16,7 @@ RUNNER = CliRunner()
 def test_check_passes_the_packaged_questionnaire() -> None:
     outcome = RUNNER.invoke(questionnaire_group, ["check"])
     assert outcome.exit_code == 0
-    assert "OK" in outcome.stdout and "21 items" in outcome.stdout
+    assert "OK" in outcome.stdout and "version 2, 30 items" in outcome.stdout
 
 
 def test_check_exits_1_with_the_reasons(tmp_path: Path) -> None:
@@ -50,6 +50,20 @@ def test_check_of_a_missing_file_exits_1(tmp_path: Path) -> None:
 def test_show_lists_ids_options_and_scores() -> None:
     outcome = RUNNER.invoke(questionnaire_group, ["show", "--lang", "fi"])
     assert outcome.exit_code == 0
+    assert "audit_c_1 (single, audit_c)" in outcome.stdout
+    assert "- past_month: Kyllä, viimeisen kuukauden aikana  [ACUTE recent_overdose]" in (
+        outcome.stdout
+    )
+    assert "audit_c_2 (single, audit_c, not asked when audit_c_1 is never)" in outcome.stdout
+    assert "DECISIVE higher_risk audit_c_very_high: AUDIT-C 10 pistettä tai enemmän" in (
+        outcome.stdout
+    )
+    assert "+3 higher_risk audit_c_high: AUDIT-C 7–9 pistettä" in outcome.stdout
+
+
+def test_show_of_version_1_still_lists_its_weights() -> None:
+    v1 = str(default_path().with_name("selfassessment-v1.yaml"))
+    outcome = RUNNER.invoke(questionnaire_group, ["show", "--lang", "fi", "--file", v1])
     assert "audit_c_1 (single, weight 0.6, audit_c)" in outcome.stdout
     assert "- past_month: Kyllä, viimeisen kuukauden aikana  [risk 1, ACUTE recent_overdose]" in (
         outcome.stdout
@@ -89,7 +103,7 @@ def test_assess_reads_stdin_and_adds_texts_in_the_asked_language() -> None:
     answers = {
         "drug_frequency": "never",
         "injecting": "no",
-        "overdose": "no",
+        "overdose": "never",
         "money": "always",
         "housing": "own_home",
         "daily_routines": "well",
