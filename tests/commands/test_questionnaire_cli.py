@@ -128,3 +128,47 @@ def test_assess_exits_2_for_input_that_is_not_a_json_object() -> None:
     for text in ("not json", '["money"]'):
         outcome = RUNNER.invoke(assess_command, ["--answers", "-"], input=text)
         assert outcome.exit_code == 2 and "Error:" in outcome.stderr
+
+
+def test_assess_explain_prints_rules_axes_distances_and_flips() -> None:
+    answers = {
+        "audit_c_1": "2_3_week",
+        "audit_c_2": "5_6",
+        "audit_c_3": "weekly",
+        "audit_limit": "men",
+        "phq2_1": "several_days",
+        "phq2_2": "several_days",
+        "self_rated_health": "good",
+        "housing": "own_home",
+        "money": "always",
+        "daily_routines": "well",
+    }
+    outcome = RUNNER.invoke(
+        assess_command, ["--answers", "-", "--explain"], input=json.dumps(answers)
+    )
+    assert outcome.exit_code == 0, outcome.output
+    lines = outcome.stdout.splitlines()
+    assert lines[0] == "selfassessment version 2 (rules model): Collaborative care"
+    assert any("+3 points higher_risk audit_c_high" in line for line in lines)
+    assert "  risk: 4 points, line 4 points, distance 0: needs more (6 answered)" in lines
+    assert "Near the line: yes" in lines
+    assert "  phq2_1: several_days -> not_at_all gives Self-care" in lines
+
+
+def test_assess_explain_names_a_decisive_rule_and_no_flip_when_far_from_the_line() -> None:
+    answers = {
+        "drug_frequency": "daily_or_almost",
+        "injecting": "past_year",
+        "overdose": "never",
+        "housing": "no_home",
+        "money": "often_not",
+        "daily_routines": "not_coping",
+    }
+    outcome = RUNNER.invoke(
+        assess_command, ["--answers", "-", "--explain"], input=json.dumps(answers)
+    )
+    lines = outcome.stdout.splitlines()
+    assert lines[0].endswith(": Comprehensive care")
+    assert any(line.startswith("  DECISIVE higher_risk drugs_daily") for line in lines)
+    assert any(line.startswith("  DECISIVE lower_capability no_home_or_shelter") for line in lines)
+    assert "Single answers that would flip the segment: none" in lines
