@@ -58,7 +58,7 @@ def test_show_lists_ids_options_and_scores() -> None:
     assert "DECISIVE higher_risk audit_c_very_high: AUDIT-C 10 pistettä tai enemmän" in (
         outcome.stdout
     )
-    assert "+3 higher_risk audit_c_high: AUDIT-C 7–9 pistettä" in outcome.stdout
+    assert "+3 higher_risk audit_c_high: AUDIT-C 7 pistettä tai enemmän" in outcome.stdout
 
 
 def test_show_of_version_1_still_lists_its_weights() -> None:
