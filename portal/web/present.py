@@ -15,7 +15,7 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from portal.domain import crisis
-from portal.domain.questionnaire import Item, Questionnaire
+from portal.domain.questionnaire import Item, Questionnaire, asked_items
 from portal.domain.scoring import Driver, Result
 
 
@@ -171,9 +171,12 @@ def present_answers(
     lang: str,
     asked: tuple[Item, ...] | None = None,
 ) -> list[AnswerRow]:
-    """One row per question; with `asked`, only the questions on the person's path."""
+    """One row per question the person was asked (the file's skip logic), numbered in order."""
+    if asked is None:
+        parsed = {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
+        asked = asked_items(q, parsed)
     rows = []
-    for number, item in enumerate(q.items if asked is None else asked, start=1):
+    for number, item in enumerate(asked, start=1):
         answer = answers.get(item.id)
         text = None if answer in (None, [], "") else answer_text(item, answer, lang)
         rows.append(AnswerRow(item.id, number, item.text[lang], text))
