@@ -13,7 +13,7 @@ from flask import Blueprint, abort
 from werkzeug.wrappers import Response
 
 from portal.domain import fhir
-from portal.domain.questionnaire import installed, load
+from portal.domain.questionnaire import load_version
 from portal.web.context import questionnaire, settings
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
@@ -23,9 +23,12 @@ bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 def questionnaire_resource(resource: str) -> Response:
     q = questionnaire()
     if resource not in {q.id, fhir.resource_id(q)}:
-        older = [o for o in map(load, installed()) if fhir.resource_id(o) == resource]
-        if not older:
+        questionnaire_id, _, version = resource.rpartition("-")
+        try:
+            q = load_version(questionnaire_id, version)  # read once per process
+        except LookupError:
             abort(404)
-        q = older[0]
+        if fhir.resource_id(q) != resource:
+            abort(404)
     body = json.dumps(fhir.questionnaire(q, settings().canonical_base), ensure_ascii=False)
     return Response(body, mimetype="application/fhir+json")
