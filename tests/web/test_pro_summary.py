@@ -156,7 +156,7 @@ def test_the_fhir_export_is_a_valid_response_without_a_subject(
     model = QuestionnaireResponse.model_validate(resource)
     assert model.subject is None
     assert resource["language"] == "sv"
-    assert resource["questionnaire"].endswith("/fhir/Questionnaire/selfassessment|1")
+    assert resource["questionnaire"].endswith("/fhir/Questionnaire/selfassessment|2")
     assert opened.canonical not in response.get_data(as_text=True)
     assert last_audit(app) == ("export_fhir", 1, None)
 
