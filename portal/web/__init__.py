@@ -20,14 +20,28 @@ def _register_optional(app: Flask) -> None:
     # Parts of the product land one by one; each registers itself here when it exists.
     import importlib
 
-    for name in ("client", "deletion", "tablet", "pro", "admin", "fhir"):
+    # All are imported before any is registered: pro.py and pro_records.py add routes to one
+    # blueprint (pro_access.bp), which must be complete when it is registered.
+    modules = []
+    for name in (
+        "client",
+        "deletion",
+        "tablet",
+        "pro",
+        "pro_records",
+        "admin",
+        "admin_stats",
+        "fhir",
+        "experience",
+    ):
         try:
-            module = importlib.import_module(f"portal.web.{name}")
+            modules.append(importlib.import_module(f"portal.web.{name}"))
         except ModuleNotFoundError as exc:
             if exc.name != f"portal.web.{name}":
                 raise
-            continue
-        app.register_blueprint(module.bp)
+    for module in modules:
+        if module.bp.name not in app.blueprints:
+            app.register_blueprint(module.bp)
 
 
 _NEVER = re.compile(r"(?!)")
@@ -39,6 +53,7 @@ KEPT_ARGS = {
     "expired": re.compile(r"1"),
     "page": re.compile(r"[0-9]{1,4}"),
     "action": re.compile(r"[a-z_]{1,24}"),
+    "month": re.compile(r"[0-9]{4}-[0-9]{2}"),
 }
 
 
