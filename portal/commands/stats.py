@@ -9,6 +9,7 @@ from typing import cast
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.domain import stats
@@ -19,6 +20,7 @@ from portal.domain import stats
     "--month", "month", default=None, help="YYYY-MM, a month that has ended (default: last month)."
 )
 @click.option("--csv", "as_csv", is_flag=True, help="CSV, as the statistics page downloads it.")
+@with_appcontext
 def stats_command(month: str | None, as_csv: bool) -> None:
     today = dt.date.today()
     chosen = month or stats.closed_months(today, 1)[0]

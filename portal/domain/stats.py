@@ -148,7 +148,8 @@ def count_experience(session: Session, *, day: dt.date, who: str, answer: str) -
     (who="pro"); only this count is kept, never on a record."""
     if who not in ("client", "pro") or answer not in EXPERIENCE:
         raise ValueError(f"{who}:{answer}")
-    _bump(session, month=month_of(day), event=f"{who}_experience", outcome=answer)
+    event = "client_useful" if who == "client" else "pro_helped"
+    _bump(session, month=month_of(day), event=event, outcome=answer)
 
 
 # -------------------------------------------------------------------------------- suppression
@@ -397,8 +398,8 @@ def report(session: Session, month: str, *, today: dt.date) -> MonthReport:
             routing[(outcome, seg)] = routing.get((outcome, seg), 0) + n
         elif event == "appointment":
             appointment[outcome] = appointment.get(outcome, 0) + n
-        elif event in ("client_experience", "pro_experience"):
-            who = experience[event.split("_", 1)[0]]
+        elif event in ("client_useful", "pro_helped"):
+            who = experience["client" if event == "client_useful" else "pro"]
             who[outcome] = who.get(outcome, 0) + n
     assessments = make_line(segment, (*SEGMENTS, NONE))
     redemptions = make_line(bands, DAY_BANDS)

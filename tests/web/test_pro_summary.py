@@ -94,8 +94,10 @@ def test_nothing_in_the_rating_form_is_chosen_beforehand(
     html = client.get("/pro/record").get_data(as_text=True)
     form = html[html.index('id="rate"') : html.index("</form>", html.index('id="rate"'))]
     assert "checked" not in form, "a Save that was not thought about must not count as agreement"
-    assert re.search(r'<option selected value="">', form) or 'value="" selected' in form or (
-        "selected" not in form.replace('<option selected value="">', "")
+    assert (
+        re.search(r'<option selected value="">', form)
+        or 'value="" selected' in form
+        or ("selected" not in form.replace('<option selected value="">', ""))
     )
     for name in ("capability", "risk", "routed", "appointment"):
         assert f'name="{name}"' in form
@@ -209,9 +211,7 @@ def test_after_a_review_the_professional_is_asked_once_whether_the_summary_helpe
     client.post("/pro/record/helped", data={"csrf_token": token, "helped": "yes"})  # once only
     assert 'name="helped"' not in client.get("/pro/record").get_data(as_text=True)
     with sessions(app)() as session:
-        rows = session.scalars(
-            select(MonthlyCount).where(MonthlyCount.event == "pro_experience")
-        ).all()
+        rows = session.scalars(select(MonthlyCount).where(MonthlyCount.event == "pro_helped")).all()
         assert [(r.outcome, r.count) for r in rows] == [("partly", 1)]
 
 
