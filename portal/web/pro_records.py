@@ -264,19 +264,34 @@ def fhir_export() -> Response:
         return redirect(url_for("pro.home"), code=303)
     row = found.submission
     q = questionnaire_for(row.questionnaire_id, row.questionnaire_version)
-    resource = fhir.questionnaire_response(
+    latest = found.latest_review
+    assessment = None
+    if latest is not None:
+        assessment = fhir.Assessment(
+            reviewed_on=latest.reviewed_on,
+            segment=latest.segment,
+            provisional=row.provisional_segment,
+            capability=latest.capability,
+            risk=latest.risk,
+            overridden=latest.overridden,
+            reason=latest.reason,
+            routed=tuple(k for k in latest.routed.split(",") if k),
+            appointment=latest.appointment,
+        )
+    resource = fhir.export_bundle(
         q,
         answers=found.answers,
         instruments=found.result.instruments,
         authored=row.created_on,
         language=row.language,
         base=settings().canonical_base,
+        assessment=assessment,
     )
     _log(Action.EXPORT_FHIR, submission_id=row.id)
     body = json.dumps(resource, ensure_ascii=False, indent=2)
     response = Response(body, mimetype="application/fhir+json")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="questionnaireresponse-{row.created_on.isoformat()}.json"'
+        f'attachment; filename="selfassessment-{row.created_on.isoformat()}.json"'
     )
     return response
 

@@ -14,7 +14,7 @@ from portal.domain.audit import Action
 from portal.domain.codes import ClientCode, new_code
 from portal.domain.questionnaire import load_default
 from portal.domain.submissions import ExpiredCode, UnknownCode
-from portal.models import AuditEntry, MonthlyCount, Review
+from portal.models import AuditEntry, MonthlyCount
 from tests.pro_support import AFTER_OVERDOSE, SELF_CARE, store
 
 TODAY = dt.date(2025, 3, 1)

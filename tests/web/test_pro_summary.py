@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from flask import Flask
 from flask.testing import FlaskClient
@@ -143,7 +144,7 @@ def test_the_segment_follows_from_the_two_ratings_with_routing(
             False,
         )
         assert row.routed == "substance_outpatient,housing_advice"
-    action, _record, detail = last_audit(app)
+    _action, _record, detail = last_audit(app)
     assert detail == "intensive"
 
 
@@ -233,7 +234,9 @@ def test_the_fhir_export_is_a_valid_response_without_a_subject(
     response = client.get("/pro/record/fhir")
     assert response.mimetype == "application/fhir+json"
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    resource = json.loads(response.get_data(as_text=True))
+    bundle = json.loads(response.get_data(as_text=True))
+    Bundle.model_validate(bundle)
+    resource = bundle["entry"][0]["resource"]
     model = QuestionnaireResponse.model_validate(resource)
     assert model.subject is None
     assert resource["language"] == "sv"
