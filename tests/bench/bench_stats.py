@@ -39,8 +39,8 @@ def month_rows(month: str) -> list[dict[str, object]]:
 
     def add(event: str, segment: str = "", outcome: str = "", language: str = "",
             assisted: bool = False, count: int = 7) -> None:  # fmt: skip
-        rows.append(dict(month=month, event=event, segment=segment, outcome=outcome,
-                         language=language, assisted=assisted, count=count))  # fmt: skip
+        rows.append({"month": month, "event": event, "segment": segment, "outcome": outcome,
+                         "language": language, "assisted": assisted, "count": count})  # fmt: skip
 
     for seg in (*stats.SEGMENTS, stats.NONE):
         for lang in stats.LANGUAGES:

@@ -45,6 +45,7 @@ NOT_PAGES: dict[str, str] = {
     "pro.fhir_export": "FHIR R4 JSON download for a professional, not an HTML page",
     "fhir.questionnaire_resource": "FHIR R4 Questionnaire JSON (the canonical resource), not a page",
     "admin.audit_csv": "the audit log as a CSV download, not a page",
+    "admin.statistics_csv": "one month's statistics as a CSV download, not a page",
 }
 
 # A tiny questionnaire with a number item, so the number template is walked too (the shipped
