@@ -103,9 +103,13 @@ def review(
     submission_id: int,
     account_id: int | None,
     given: rating.Rating,
+    provisional: str | None,
     today: dt.date,
 ) -> Review:
     """Record the professional's rating, segment and routing with its date (no time).
+
+    `provisional` is the segment the client's answers give, as scored from the opened answers
+    (Summary.result), so nothing here needs the record to keep its segment in clear.
 
     Only a record's first review is counted in the statistics: a second look at the same person
     must not count them twice (their later reviews are kept on the record all the same).
@@ -120,7 +124,7 @@ def review(
         account_id=account_id,
         reviewed_on=today,
         segment=decision,
-        agrees=agrees(row.provisional_segment, decision),
+        agrees=agrees(provisional, decision),
         reason=given.reason,
         capability=given.capability,
         risk=given.risk,
@@ -130,11 +134,11 @@ def review(
     )
     session.add(entry)
     if first:
-        sides = rating.client_sides(row.provisional_segment)
+        sides = rating.client_sides(provisional)
         stats.count_review(
             session,
             day=today,
-            provisional=row.provisional_segment,
+            provisional=provisional,
             decision=decision,
             axes={
                 "capability": rating.axis_outcome(

@@ -147,6 +147,12 @@ def _open_summary() -> redemption.Summary | None:
     return redemption.summary(db(), held["id"], held["answers"], q)
 
 
+def _provisional(found: redemption.Summary) -> str | None:
+    """The client's provisional segment, scored from the opened answers (not read off the row)."""
+    segment = found.result.segment
+    return None if segment is None else str(segment)
+
+
 def _context(found: redemption.Summary) -> dict[str, Any]:
     row = found.submission
     q = questionnaire_for(row.questionnaire_id, row.questionnaire_version)
@@ -165,7 +171,7 @@ def _context(found: redemption.Summary) -> dict[str, Any]:
         "risk_texts": RISK_TEXTS,
         "kind_texts": KIND_TEXTS,
         "appointment_texts": APPOINTMENT_TEXTS,
-        "client_sides": rating.client_sides(row.provisional_segment),
+        "client_sides": rating.client_sides(_provisional(found)),
         "code_tail": session.get(OPEN, {}).get("tail", ""),
     }
 
@@ -221,6 +227,7 @@ def review() -> Response | tuple[str, int]:
         submission_id=found.submission.id,
         account_id=staff().account.id,
         given=given,
+        provisional=_provisional(found),
         today=dt.date.today(),
     )
     action = Action.CONFIRM if saved.agrees else Action.CORRECT
@@ -270,7 +277,7 @@ def fhir_export() -> Response:
         assessment = fhir.Assessment(
             reviewed_on=latest.reviewed_on,
             segment=latest.segment,
-            provisional=row.provisional_segment,
+            provisional=_provisional(found),
             capability=latest.capability,
             risk=latest.risk,
             overridden=latest.overridden,

@@ -75,6 +75,7 @@ def test_the_ratings_give_the_segment_which_confirms_or_corrects(
         submission_id=opened.submission_id,
         account_id=None,
         given=rating.make_rating(capability="copes", risk="some"),
+        provisional="self_care",
         today=TODAY,
     )
     corrected = redemption.review(
@@ -84,6 +85,7 @@ def test_the_ratings_give_the_segment_which_confirms_or_corrects(
         given=rating.make_rating(
             capability="copes", risk="few", override="undetermined", reason="need_more_information"
         ),
+        provisional="self_care",
         today=TODAY + dt.timedelta(days=2),
     )
     db_session.commit()
@@ -155,6 +157,7 @@ def test_only_the_first_review_and_the_first_redemption_are_counted(
             submission_id=opened.submission_id,
             account_id=None,
             given=rating.make_rating(capability="copes", risk="few", routed=["peer_support"]),
+            provisional="self_care",
             today=TODAY,
         )
     db_session.commit()
