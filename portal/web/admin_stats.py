@@ -16,12 +16,16 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from portal.domain import rating, stats
-from portal.i18n import NATIVE_NAMES
 from portal.web.admin import bp
 from portal.web.client import lang
 from portal.web.context import db, questionnaire
 from portal.web.pro_access import admin_only
-from portal.web.staff_forms import APPOINTMENT_TEXTS, EXPERIENCE_TEXTS, KIND_TEXTS
+from portal.web.staff_forms import (
+    APPOINTMENT_TEXTS,
+    EXPERIENCE_TEXTS,
+    KIND_TEXTS,
+    LANGUAGE_NAMES,
+)
 
 OVERVIEW_MONTHS = 12
 CHOOSABLE_MONTHS = 36
@@ -70,7 +74,7 @@ def _names() -> dict[str, dict[str, str]]:
     return {
         "segment": {**segments, stats.NONE: q.no_segment.name[here]},
         "decision": decisions,
-        "language": {code: NATIVE_NAMES[code] for code in stats.LANGUAGES},
+        "language": {code: str(LANGUAGE_NAMES[code]) for code in stats.LANGUAGES},
         "assisted": {k: str(v) for k, v in ASSISTED_TEXTS.items()},
         "band": {k: str(v) for k, v in BAND_TEXTS.items()},
         "review": {k: str(v) for k, v in REVIEW_TEXTS.items()},

@@ -14,7 +14,6 @@ from typing import Any
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from portal.domain import audit, fhir, rating, redemption, stats
@@ -29,6 +28,7 @@ from portal.web.staff_forms import (
     APPOINTMENT_TEXTS,
     CAPABILITY_TEXTS,
     KIND_TEXTS,
+    LANGUAGE_NAMES,
     REASON_TEXTS,
     RISK_TEXTS,
     ConfirmForm,
@@ -39,7 +39,6 @@ from portal.web.staff_forms import (
 
 OPEN = "pro_record"
 ASK_HELPED = "pro_ask_helped"  # the record id whose review was just saved: ask "did it help?"
-LANGUAGE_NAMES = {"fi": _l("Finnish"), "sv": _l("Swedish"), "en": _l("English")}
 
 
 def _code_problem(error: InvalidCode) -> str:

@@ -77,6 +77,9 @@ for _texts, _ids in (
 ):
     assert tuple(_texts) == _ids  # noqa: S101 - the lists and their texts move together
 
+# A language named in the reader's language (the client's language on the summary, statistics).
+LANGUAGE_NAMES = {"fi": _l("Finnish"), "sv": _l("Swedish"), "en": _l("English")}
+
 ROLE_TEXTS = {"pro": _l("Professional"), "admin": _l("Administrator")}
 
 
