@@ -282,3 +282,31 @@ def test_a_self_care_record_shows_no_crisis_box(
     html = client.get("/pro/record").get_data(as_text=True)
     assert 'class="crisis"' not in html
     assert h1(html) == "Yhteenveto asiakkaan vastauksista"
+
+
+def test_after_a_review_the_fhir_export_carries_the_professional_assessment(
+    client: FlaskClient, opened: ClientCode
+) -> None:
+    token = csrf_token(client, "/pro/record")
+    client.post(
+        "/pro/record/review",
+        data={
+            "csrf_token": token,
+            "capability": "some_help",
+            "risk": "many",
+            "routed": ["crisis_emergency"],
+            "appointment": "not_needed",
+        },
+    )
+    bundle = json.loads(client.get("/pro/record/fhir").get_data(as_text=True))
+    Bundle.model_validate(bundle)
+    last = bundle["entry"][-1]["resource"]
+    assert last["resourceType"] == "Observation"
+    assert last["valueCodeableConcept"]["coding"][0]["code"] == "intensive"
+    parts = {
+        (c["code"]["coding"][0]["code"], c["valueCodeableConcept"]["coding"][0]["code"])
+        for c in last["component"]
+    }
+    assert {("risk-rating", "many"), ("routed-to", "crisis_emergency")} <= parts
+    assert ("appointment-made", "not_needed") in parts
+    assert "subject" not in json.dumps(bundle) and "performer" not in last
