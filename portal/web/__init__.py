@@ -8,40 +8,27 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.web import errors, pages
+    from portal.web import (
+        admin,
+        admin_stats,
+        client,
+        deletion,
+        errors,
+        experience,
+        fhir,
+        pages,
+        pro,
+        pro_records,
+        tablet,
+    )
 
-    app.register_blueprint(pages.bp)
+    # pro.py and pro_records.py add routes to one blueprint (pro_access.bp), as admin.py and
+    # admin_stats.py do to admin.bp: all are imported above, before any is registered.
+    del admin_stats, pro_records
+    for module in (pages, client, deletion, tablet, pro, admin, fhir, experience):
+        app.register_blueprint(module.bp)
     errors.register(app)
     register_template_helpers(app)
-    _register_optional(app)
-
-
-def _register_optional(app: Flask) -> None:
-    # Parts of the product land one by one; each registers itself here when it exists.
-    import importlib
-
-    # All are imported before any is registered: pro.py and pro_records.py add routes to one
-    # blueprint (pro_access.bp), which must be complete when it is registered.
-    modules = []
-    for name in (
-        "client",
-        "deletion",
-        "tablet",
-        "pro",
-        "pro_records",
-        "admin",
-        "admin_stats",
-        "fhir",
-        "experience",
-    ):
-        try:
-            modules.append(importlib.import_module(f"portal.web.{name}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"portal.web.{name}":
-                raise
-    for module in modules:
-        if module.bp.name not in app.blueprints:
-            app.register_blueprint(module.bp)
 
 
 _NEVER = re.compile(r"(?!)")

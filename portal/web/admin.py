@@ -5,6 +5,7 @@ The audit log is read-only here: there is no route that edits or deletes an entr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from flask import Blueprint, flash, redirect, render_template, request, stream_with_context, url_for
@@ -14,7 +15,9 @@ from werkzeug.wrappers import Response
 
 from portal.domain import accounts, audit
 from portal.domain.audit import Action
+from portal.web.client import lang
 from portal.web.context import db
+from portal.web.present_services import KIND_TEXTS, directory
 from portal.web.pro_access import admin_only, hasher, staff
 from portal.web.staff_forms import (
     ROLE_TEXTS,
@@ -146,6 +149,21 @@ def audit_log() -> str:
         total=total,
         action=action,
         action_texts=ACTION_TEXTS,
+    )
+
+
+@bp.get("/services")
+@admin_only
+def services_directory() -> str:
+    """The service directory, read-only: every entry with its checked date; due ones flagged."""
+    found = directory()
+    today = dt.date.today()
+    return render_template(
+        "admin/services.html",
+        directory=found,
+        stale={s.id for s in found.stale(today)},
+        kind_texts=KIND_TEXTS,
+        lang=lang(),
     )
 
 

@@ -23,8 +23,8 @@ from portal.web.pro_access import admin_only
 from portal.web.staff_forms import (
     APPOINTMENT_TEXTS,
     EXPERIENCE_TEXTS,
-    KIND_TEXTS,
     LANGUAGE_NAMES,
+    ROUTE_KIND_TEXTS,
 )
 
 OVERVIEW_MONTHS = 12
@@ -79,7 +79,7 @@ def _names() -> dict[str, dict[str, str]]:
         "band": {k: str(v) for k, v in BAND_TEXTS.items()},
         "review": {k: str(v) for k, v in REVIEW_TEXTS.items()},
         "axis": {k: str(v) for k, v in AXIS_TEXTS.items()},
-        "kind": {k: str(v) for k, v in KIND_TEXTS.items()},
+        "kind": {k: str(v) for k, v in ROUTE_KIND_TEXTS.items()},
         "appointment": {k: str(v) for k, v in APPOINTMENT_TEXTS.items()},
         "experience": {k: str(v) for k, v in EXPERIENCE_TEXTS.items()},
     }

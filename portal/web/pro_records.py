@@ -21,16 +21,18 @@ from portal.domain.audit import Action
 from portal.domain.codes import InvalidCode, parse_code
 from portal.domain.submissions import ExpiredCode, UnknownCode
 from portal.models import Submission
+from portal.web.advice_view import advice_view
 from portal.web.context import db, limits, questionnaire_for, settings
 from portal.web.present import present_answers, present_result
+from portal.web.present_services import service_views
 from portal.web.pro_access import bp, redeem_page, signed_in, staff
 from portal.web.staff_forms import (
     APPOINTMENT_TEXTS,
     CAPABILITY_TEXTS,
-    KIND_TEXTS,
     LANGUAGE_NAMES,
     REASON_TEXTS,
     RISK_TEXTS,
+    ROUTE_KIND_TEXTS,
     ConfirmForm,
     HelpedForm,
     RedeemForm,
@@ -162,16 +164,20 @@ def _context(found: redemption.Summary) -> dict[str, Any]:
         "view": view,
         "record": row,
         "answers": present_answers(q, found.answers, lang),
+        "advice": advice_view(found.answers, row.questionnaire_version, lang),  # issue 11
         "client_language": LANGUAGE_NAMES.get(row.language, row.language),
         "reviews": found.reviews,
         "segment_names": names,
         "reason_texts": REASON_TEXTS,
         "capability_texts": CAPABILITY_TEXTS,
         "risk_texts": RISK_TEXTS,
-        "kind_texts": KIND_TEXTS,
+        "kind_texts": ROUTE_KIND_TEXTS,
         "appointment_texts": APPOINTMENT_TEXTS,
         "client_sides": rating.client_sides(_provisional(found)),
         "code_tail": session.get(OPEN, {}).get("tail", ""),
+        "services": service_views(
+            q, found.result, found.answers, lang=lang, client_lang=row.language
+        ),
     }
 
 

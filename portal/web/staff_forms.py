@@ -48,7 +48,7 @@ RISK_TEXTS = {
     "many": _l("Many"),
     rating.CANNOT_SAY: _l("Cannot say yet"),
 }
-KIND_TEXTS = {
+ROUTE_KIND_TEXTS = {
     "substance_outpatient": _l("Substance use outpatient service"),
     "health_counselling": _l("Health counselling"),
     "day_centre": _l("Day centre or drop-in"),
@@ -71,7 +71,7 @@ EXPERIENCE_TEXTS = {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No")}
 for _texts, _ids in (
     (CAPABILITY_TEXTS, rating.CAPABILITY_RATINGS),
     (RISK_TEXTS, rating.RISK_RATINGS),
-    (KIND_TEXTS, rating.SERVICE_KINDS),
+    (ROUTE_KIND_TEXTS, rating.SERVICE_KINDS),
     (APPOINTMENT_TEXTS, rating.APPOINTMENT),
     (EXPERIENCE_TEXTS, rating.EXPERIENCE),
 ):
@@ -131,7 +131,7 @@ class ReviewForm(FlaskForm):
     reason = SelectField(_l("Reason for another segment"), default="")
     routed = SelectMultipleField(
         _l("Where did you guide the person?"),
-        choices=_choices(KIND_TEXTS.items()),
+        choices=_choices(ROUTE_KIND_TEXTS.items()),
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         validators=[Optional()],
