@@ -32,6 +32,7 @@ def _settings_for(app: Flask, config: Settings | Mapping[str, Any] | None) -> Se
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from portal import i18n, security
+    from portal.rate_limits import Counters, RateLimits, RedisCounters, SqlCounters, limits_of
     from portal.sessions import (
         RedisSessionStore,
         ServerSideSessionInterface,
@@ -40,6 +41,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         VisitSessionData,
     )
     from portal.web import register_blueprints
+    from portal.web.context import request_db
 
     app = Flask(
         "portal",
@@ -104,15 +106,14 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     i18n.compile_catalogues(ROOT / "translations")
     Babel(app, locale_selector=i18n.select_locale)
     CSRFProtect(app)
-    limiter = security.make_limiter(app, settings.redis_url or "memory://")
-    app.extensions["portal.limits"] = security.RateLimits(
-        limiter,
-        {
-            "login": settings.login_limit,
-            "login_global": settings.login_limit_global,
-            "redeem": settings.redeem_limit,
-            "client_code": "120 per hour",
-        },
+    app.extensions["portal.keyring"] = settings.code_keyring()
+    counters: Counters = (
+        RedisCounters(redis_client)
+        if redis_client is not None
+        else SqlCounters(engine, current=request_db)
+    )
+    app.extensions["portal.limits"] = RateLimits(
+        counters, settings.secret_key.encode(), limits_of(settings)
     )
     app.after_request(security.set_headers)
     if settings.production:

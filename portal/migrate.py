@@ -18,7 +18,9 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    # "heads": revisions made on parallel branches (each from 0001) apply side by side until
+    # they are chained into one line.
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection

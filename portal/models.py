@@ -129,3 +129,17 @@ class MonthlyCount(Base):
     language: Mapped[str] = mapped_column(String(2), default="")
     assisted: Mapped[bool] = mapped_column(Boolean, default=False)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RateCounter(Base):
+    """A rate-limit counter shared by every app instance when Redis is not configured.
+
+    `key` is an HMAC (server secret) of the limit, its subject (a visit, an account name) and
+    the time window, so the table never shows a name as typed.
+    """
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

@@ -76,3 +76,27 @@ def unseal(key: bytes, sealed: bytes, aad: bytes) -> bytes:
         return AESGCM(key).decrypt(nonce, body, aad)
     except InvalidTag:
         raise UnsealError("sealed data does not open with this key") from None
+
+
+@dataclass(frozen=True, repr=False)
+class CodeKeyring:
+    """The one holder of the code secret and the derivation cost, made once at start-up.
+
+    Everything that turns a code into keys asks this object, so nobody passes the secret and
+    the cost around by hand, and a repr or a traceback never shows the secret.
+    """
+
+    secret: bytes
+    log2n: int
+
+    def __post_init__(self) -> None:
+        if len(self.secret) < MIN_SECRET_BYTES:
+            raise ValueError(f"the code secret must hold at least {MIN_SECRET_BYTES} bytes")
+        if not 10 <= self.log2n <= 22:
+            raise ValueError("log2n must be between 10 and 22")
+
+    def keys(self, code: ClientCode) -> CodeKeys:
+        return derive_keys(code, self.secret, self.log2n)
+
+    def __repr__(self) -> str:
+        return f"CodeKeyring(<secret>, log2n={self.log2n})"

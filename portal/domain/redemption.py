@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain import stats
 from portal.domain.codes import ClientCode
+from portal.domain.keys import CodeKeyring
 from portal.domain.questionnaire import Questionnaire
 from portal.domain.scoring import Result, Segment, assess
 from portal.domain.submissions import open_submission
@@ -67,11 +68,9 @@ class Summary:
         return self.reviews[-1] if self.reviews else None
 
 
-def redeem(
-    session: Session, code: ClientCode, *, today: dt.date, secret: bytes, log2n: int
-) -> Opened:
+def redeem(session: Session, code: ClientCode, *, today: dt.date, keyring: CodeKeyring) -> Opened:
     """Open the record a code answers to; UnknownCode or ExpiredCode from the submissions module."""
-    opened = open_submission(session, code, today=today, secret=secret, log2n=log2n)
+    opened = open_submission(session, code, today=today, keyring=keyring)
     return Opened(opened.submission.id, dict(opened.answers), code.last_group)
 
 

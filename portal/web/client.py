@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from portal.domain import codes, scoring, stats, submissions
+from portal.domain.keys import CodeKeys
 from portal.domain.questionnaire import (
     InvalidAnswer,
     Item,
@@ -18,7 +19,8 @@ from portal.domain.questionnaire import (
     parse_answer,
 )
 from portal.i18n import _
-from portal.web.context import db, questionnaire, settings
+from portal.web.context import VISIT_KEY, db, keyring, limits, questionnaire, settings, visit_key
+from portal.web.errors import render_error
 from portal.web.forms import answer_form, raw_answer
 from portal.web.present import present_answers, present_result, qr_svg
 
@@ -26,6 +28,7 @@ bp = Blueprint("client", __name__)
 
 VISIT = "visit"  # {"code": canonical code, "answers": {item_id: answer}}
 DONE = "done"  # the canonical code of the finished visit, until the visit ends
+DONE_KEYS = "done_keys"  # its derived keys, so the result and slip pages derive nothing again
 
 
 def lang() -> str:
@@ -38,10 +41,14 @@ def _visit() -> dict[str, Any] | None:
 
 
 def forget_visit() -> None:
-    """Forget everything about the person on this browser (new session id); keep the language."""
+    """Forget everything about the person on this browser (new session id); keep the language
+    and the random name the rate limits know this browser by."""
     keep_lang = lang()
+    keep_key = session.get(VISIT_KEY)
     session.clear_and_rotate()  # type: ignore[attr-defined]
     session["lang"] = keep_lang
+    if isinstance(keep_key, str):
+        session[VISIT_KEY] = keep_key
 
 
 def start_new_visit(assisted: bool = False) -> None:
@@ -145,19 +152,28 @@ def check() -> Response | str:
 
 
 @bp.post("/submit")
-def submit() -> Response:
+def submit() -> Response | tuple[str, int]:
     visit = _visit()
     if visit is None:
         # A re-sent Submit after the record was made: show the same result again.
         return redirect(url_for("client.result" if DONE in session else "client.visit_over"), 303)
+    tablet = g.get("tablet")
+    blocked = (
+        limits().hit("submit_tablet", str(tablet.id))
+        if tablet is not None
+        else limits().hit("submit", visit_key())
+    )
+    if blocked is not None:
+        return render_error(429)
     q = questionnaire()
     answers: dict[str, Any] = visit["answers"]
     result = scoring.assess(q, answers)
     code = codes.parse_code(visit["code"])
     config = settings()
+    keys = keyring().keys(code)
     submissions.store(
         db(),
-        code=code,
+        keys=keys,
         answers=visit["answers"],
         questionnaire_id=q.id,
         version=q.version,
@@ -165,8 +181,6 @@ def submit() -> Response:
         assisted=bool(session.get("tablet")),
         provisional_segment=None if result.segment is None else str(result.segment),
         today=dt.date.today(),
-        secret=config.code_secret,
-        log2n=config.kdf_log2n,
         days=config.code_days,
         on_new=lambda row: stats.count_assessment(
             db(),
@@ -180,6 +194,7 @@ def submit() -> Response:
     # From here on the visit holds no answers: only the code, so the result can be shown again.
     session.pop(VISIT)
     session[DONE] = code.canonical
+    session[DONE_KEYS] = {"lookup": keys.lookup, "seal": keys.seal}
     return redirect(url_for("client.result"), code=303)
 
 
@@ -188,11 +203,14 @@ def _finished() -> tuple[codes.ClientCode, submissions.OpenedSubmission] | None:
     if not isinstance(canonical, str):
         return None
     code = codes.parse_code(canonical)
-    config = settings()
+    held = session.get(DONE_KEYS)
+    if isinstance(held, dict):
+        keys = CodeKeys(lookup=bytes(held["lookup"]), seal=bytes(held["seal"]))
+    else:
+        keys = keyring().keys(code)
+        session[DONE_KEYS] = {"lookup": keys.lookup, "seal": keys.seal}
     try:
-        opened = submissions.open_submission(
-            db(), code, today=dt.date.today(), secret=config.code_secret, log2n=config.kdf_log2n
-        )
+        opened = submissions.open_with_keys(db(), keys, today=dt.date.today())
     except (submissions.UnknownCode, submissions.ExpiredCode):
         return None  # deleted meanwhile, or the visit outlived the record
     return code, opened

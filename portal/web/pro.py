@@ -29,6 +29,7 @@ login_manager = LoginManager()
 login_manager.session_protection = None
 
 F = TypeVar("F", bound=Callable[..., Any])
+FAILED = "login_failed"  # this browser has failed a sign-in (see the circuit breaker in _sign_in)
 
 
 class Staff(UserMixin):
@@ -114,7 +115,13 @@ def _sign_in(form: LoginForm) -> Response | int:
     """Sign in, or put the reason on the form and return the status to show it with."""
     name = accounts.normalise_name(form.username.data or "")[:64]
     known = accounts.find(db(), name)
-    blocked = limits().hit("login_global", "all") or limits().hit("login", name)
+    # Only failures count, per account name: a correct sign-in never adds to any count. The
+    # overall count is a circuit breaker: past it, a browser that has already failed gets no
+    # more tries, while one that has not is always heard (so it never refuses a correct
+    # sign-in on a first try). Both are checked before the password is hashed.
+    blocked = limits().exceeded("login", name)
+    if blocked is None and session.get(FAILED):
+        blocked = limits().exceeded("login_global", "all")
     if blocked is not None:
         audit.record(
             db(), Action.LOGIN_FAILED, at=audit.now_utc(), account=known, detail="rate_limited"
@@ -139,6 +146,9 @@ def _sign_in(form: LoginForm) -> Response | int:
         # An unknown name is not written down: it may be a password typed in the wrong field.
         audit.record(db(), Action.LOGIN_FAILED, at=audit.now_utc(), account=known, detail=reason)
         db().commit()
+        limits().hit("login", name)
+        limits().hit("login_global", "all")
+        session[FAILED] = True
         form.password.errors = [
             _("The user name or the password is not right. Check both and try again.")
         ]

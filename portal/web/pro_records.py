@@ -22,7 +22,7 @@ from portal.domain.audit import Action
 from portal.domain.codes import InvalidCode, parse_code
 from portal.domain.submissions import ExpiredCode, UnknownCode
 from portal.models import Submission
-from portal.web.context import db, limits, questionnaire_for, settings
+from portal.web.context import db, keyring, limits, questionnaire_for, settings
 from portal.web.present import present_answers, present_result
 from portal.web.pro import bp, signed_in, staff
 from portal.web.staff_forms import REASON_TEXTS, ConfirmForm, RedeemForm, ReviewForm
@@ -96,11 +96,8 @@ def redeem() -> Response | tuple[str, int]:
         code = parse_code(form.code.data or "")
     except InvalidCode as error:
         return _failed(form, _code_problem(error), error.reason, 400)
-    config = settings()
     try:
-        opened = redemption.redeem(
-            db(), code, today=dt.date.today(), secret=config.code_secret, log2n=config.kdf_log2n
-        )
+        opened = redemption.redeem(db(), code, today=dt.date.today(), keyring=keyring())
     except UnknownCode:
         message = _(
             "No answers were found with this code. Check the code with the client: "

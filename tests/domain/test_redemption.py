@@ -24,7 +24,7 @@ def open_(
     db_session: Session, settings: Settings, code: ClientCode, today: dt.date = TODAY
 ) -> redemption.Opened:
     return redemption.redeem(
-        db_session, code, today=today, secret=settings.code_secret, log2n=settings.kdf_log2n
+        db_session, code, today=today, keyring=settings.code_keyring()
     )
 
 

@@ -179,8 +179,7 @@ def test_a_record_the_client_deletes_while_open_is_gone(
         submissions.delete(
             session,
             opened,
-            secret=settings.code_secret,
-            log2n=settings.kdf_log2n,
+            keyring=settings.code_keyring(),
             today=dt.date.today(),
         )
         session.commit()
