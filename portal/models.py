@@ -98,13 +98,19 @@ class AuditEntry(Base):
 
 
 class Tablet(Base):
-    """A shared outreach tablet, enrolled by an administrator; its token is stored hashed."""
+    """A shared outreach tablet, enrolled by an administrator; its secrets are stored hashed.
+
+    `enroll_hash` is the hash of the one-time set-up token until it is used (then None);
+    `token_hash` is the hash of the device secret the tablet got in exchange (None until then).
+    """
 
     __tablename__ = "tablets"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     label: Mapped[str] = mapped_column(String(64))
-    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    token_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True, nullable=True)
+    enroll_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True, nullable=True)
+    enroll_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     enrolled_on: Mapped[dt.date] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
 from flask import Response, request
+from werkzeug.wrappers import Response as BaseResponse
+
+R = TypeVar("R", bound=BaseResponse)
 
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
@@ -48,3 +52,10 @@ def keep_addresses_out_of_logs() -> None:
     logger = logging.getLogger("werkzeug")
     if not any(isinstance(f, _NoAddresses) for f in logger.filters):
         logger.addFilter(_NoAddresses())
+
+
+def forget_browser_data(response: R) -> R:
+    """Tell the browser to drop what it holds for this site besides cookies: its HTTP cache and
+    any page storage (a shared tablet's next person must find nothing of the last)."""
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

@@ -19,6 +19,7 @@ from portal.domain.questionnaire import (
     parse_answer,
 )
 from portal.i18n import _
+from portal.security import forget_browser_data
 from portal.web.context import VISIT_KEY, db, keyring, limits, questionnaire, settings, visit_key
 from portal.web.errors import render_error
 from portal.web.forms import answer_form, raw_answer
@@ -82,8 +83,15 @@ def _error_message(item: Item, reason: str) -> str:
 
 @bp.post("/start")
 def start() -> Response:
-    start_new_visit(assisted=g.get("tablet") is not None)
-    return redirect(url_for("client.question", item_id=questionnaire().items[0].id), code=303)
+    on_tablet = g.get("tablet") is not None
+    start_new_visit(assisted=on_tablet)
+    response = redirect(url_for("client.question", item_id=questionnaire().items[0].id), code=303)
+    if on_tablet:
+        from portal.web.tablet import mark_tablet_visit
+
+        mark_tablet_visit()
+        forget_browser_data(response)
+    return response
 
 
 @bp.get("/start")
@@ -250,8 +258,10 @@ def finish() -> Response:
     """The person is done: forget the visit, so the next person on this device sees nothing."""
     forget_visit()
     if g.get("tablet") is not None:
-        return redirect(url_for("tablet.home", cleared=1), code=303)
-    return redirect(url_for("client.visit_over", finished=1), code=303)
+        target = url_for("tablet.home", cleared=1)
+    else:
+        target = url_for("client.visit_over", finished=1)
+    return forget_browser_data(redirect(target, code=303))
 
 
 @bp.get("/over")

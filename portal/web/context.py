@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import secrets
 from typing import cast
@@ -23,6 +24,12 @@ def settings() -> Settings:
 
 def limits() -> RateLimits:
     return cast(RateLimits, current_app.extensions["portal.limits"])
+
+
+def now() -> dt.datetime:
+    """The current time (UTC, naive); tests may put another clock in app.extensions."""
+    clock = current_app.extensions.get("portal.clock")
+    return cast(dt.datetime, clock()) if clock else dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def keyring() -> CodeKeyring:

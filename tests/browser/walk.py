@@ -490,16 +490,25 @@ def _admin_form_error(page: Page, server: LiveServer) -> None:
 
 def enroll_tablet(page: Page, server: LiveServer) -> None:
     """Open a fresh set-up link on this browser, as an administrator's link would be opened."""
+
+    page.goto(server.url + enroll_link(server))
+    page.locator("main form button[type=submit]").click()  # Set up this tablet
+    page.wait_for_url("**/tablet/?enrolled=1")
+
+
+def enroll_link(server: LiveServer) -> str:
+    """A fresh one-time set-up link, as `portal tablets enroll` prints it."""
     from portal.domain import tablets
 
-    config = server.app.extensions["portal.settings"]
     with server.app.extensions["portal.sessionmaker"]() as db:
-        enrollment = tablets.enroll(
-            db, "street team", secret_key=config.secret_key, today=dt.date.today()
-        )
+        moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        enrollment = tablets.enroll(db, "street team", today=moment.date(), now=moment)
         db.commit()
-    page.goto(f"{server.url}/tablet/enroll/{enrollment.token}")
-    page.wait_for_url("**/tablet/?enrolled=1")
+    return f"/tablet/enroll/{enrollment.token}"
+
+
+def _enroll_page(page: Page, server: LiveServer) -> None:
+    page.goto(server.url + enroll_link(server))
 
 
 def _tablet_then(step: str) -> Callable[[Page, LiveServer], None]:
@@ -661,6 +670,8 @@ def states() -> list[State]:
         State("admin-stats", "admin", "admin.statistics", "administrator: monthly statistics",
               _signed_in_then("/pro/admin/stats", role="admin"), needs=("admin.statistics",)),
         # --- the shared tablet
+        State("tablet-enroll", "tablet", "tablet.enroll", "open a one-time set-up link",
+              _enroll_page, needs=("tablet.enroll",)),
         State("tablet-enrolled", "tablet", "tablet.home", "open a set-up link on the tablet",
               enroll_tablet, needs=("tablet.enroll",), covers=("tablet.enroll",)),
         State("tablet-cleared", "tablet", "tablet.home", "set up, then the idle reset",
