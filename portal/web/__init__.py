@@ -49,6 +49,7 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date, get_locale
 
     from portal.i18n import LANGUAGES, NATIVE_NAMES
+    from portal.web.redirects import path_of_request
 
     def lang_url(code: str) -> str:
         """The same page in another language (a plain link: works with JavaScript off).
@@ -58,7 +59,7 @@ def register_template_helpers(app: Flask) -> None:
         """
         args = {k: v for k, v in request.args.items() if KEPT_ARGS.get(k, _NEVER).fullmatch(v)}
         args["lang"] = code
-        return f"{request.path}?{urlencode(args)}"
+        return f"{path_of_request(request.path)}?{urlencode(args)}"
 
     @app.context_processor
     def globals_for_templates() -> dict[str, object]:

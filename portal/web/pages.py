@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from portal.sessions import ServerSideSessionInterface, VisitSessionData
 from portal.web.client import DONE, VISIT
 from portal.web.context import close_db, questionnaire, settings
+from portal.web.redirects import safe_path
 
 bp = Blueprint("pages", __name__)
 bp.teardown_app_request(close_db)
@@ -36,7 +37,7 @@ def _expiry_globals() -> dict[str, object]:
     seconds = expiry_seconds()
     here = None
     if seconds is not None and request.endpoint and request.url_rule is not None:
-        here = url_for(request.endpoint, **(request.view_args or {}))
+        here = safe_path(url_for(request.endpoint, **(request.view_args or {})), "/")
     return {
         "expiry": seconds,
         "expiry_warning": WARNING_SECONDS,
@@ -55,9 +56,7 @@ def keep() -> Response | tuple[str, int]:
     """
     if request.headers.get("X-Keep") == "1":
         return ("", 204) if expiry_seconds() is not None else ("", 410)
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target[1:2] in ("/", "\\"):
-        target = url_for("pages.landing")
+    target = safe_path(request.form.get("next"), url_for("pages.landing"))
     return redirect(target, code=303)
 
 
