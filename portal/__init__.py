@@ -61,6 +61,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE=i18n.DEFAULT,
     )
     app.extensions["portal.settings"] = settings
+    app.url_map.converters["int"] = security.BoundedIntConverter
 
     schema = settings.extra.get("schema")
     engine = make_engine(settings.database_url, schema=schema)
@@ -115,6 +116,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.extensions["portal.limits"] = RateLimits(
         counters, settings.secret_key.encode(), limits_of(settings)
     )
+    app.before_request(security.refuse_control_characters)
     app.after_request(security.set_headers)
     if settings.production:
         app.after_request(security.add_hsts)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import TypeVar
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
-from flask import Response, request
+from flask import Response, abort, request
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response as BaseResponse
 
 R = TypeVar("R", bound=BaseResponse)
@@ -59,3 +61,30 @@ def forget_browser_data(response: R) -> R:
     any page storage (a shared tablet's next person must find nothing of the last)."""
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
+
+
+# Ids in URLs fit a 32-bit signed integer (PostgreSQL's INTEGER); anything bigger is no id of
+# ours and would make the database raise (2**63 on SQLite, 2**31 on PostgreSQL): a 404 instead.
+MAX_ID = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+# C0 control characters and DEL other than tab, CR and LF: no honest form or address holds
+# them, PostgreSQL refuses NUL in text, and a terminal or log reader may act on them.
+_CONTROL = frozenset(chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+
+
+def has_control_characters(values: Iterable[str]) -> bool:
+    return any(not _CONTROL.isdisjoint(value) for value in values)
+
+
+def refuse_control_characters() -> None:
+    """Before every request: a form or query with a control character gets the 400 page."""
+    fields = (*request.args.items(multi=True), *request.form.items(multi=True))
+    if has_control_characters(part for pair in fields for part in pair):
+        abort(400)
