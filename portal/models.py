@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -30,13 +32,25 @@ class VisitSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
+# 64-bit ids: PostgreSQL's BIGINT; on SQLite an INTEGER primary key already holds 64 bits.
+RecordId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def new_record_id() -> int:
+    """A random record id: a sequential one would tell the order (and number) of visits."""
+    return 1 + secrets.randbelow(2**63 - 1)
+
+
 class Submission(Base):
     """One finished self-assessment. Found by `lookup_key` (derived from the code with a slow KDF);
-    the answers are in `sealed_answers`, encrypted with a second key derived from the code."""
+    the answers (and the provisional segment) are in `sealed_answers`, encrypted with a second
+    key derived from the code and padded to a fixed size."""
 
     __tablename__ = "submissions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(
+        RecordId, primary_key=True, autoincrement=False, default=new_record_id
+    )
     lookup_key: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     sealed_answers: Mapped[bytes] = mapped_column(LargeBinary)
     created_on: Mapped[dt.date] = mapped_column(Date)
@@ -45,8 +59,6 @@ class Submission(Base):
     questionnaire_version: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2))
     assisted: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Coarse, non-identifying result kept in clear for aggregate statistics only.
-    provisional_segment: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class Account(Base):
@@ -70,7 +82,7 @@ class Review(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     submission_id: Mapped[int] = mapped_column(
-        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+        RecordId, ForeignKey("submissions.id", ondelete="CASCADE"), index=True
     )
     account_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
@@ -82,7 +94,11 @@ class Review(Base):
 
 
 class AuditEntry(Base):
-    """Who did what to which record, when. Staff actions may carry a time; never a code."""
+    """Who did what to which record, when. Never a code.
+
+    `record_ref` is a keyed hash (code secret) of the record id, so the database alone cannot
+    join an entry to a record; `at` is to the hour for record actions, to the minute otherwise.
+    """
 
     __tablename__ = "audit_log"
 
@@ -93,7 +109,7 @@ class AuditEntry(Base):
     )
     username: Mapped[str | None] = mapped_column(String(64), nullable=True)
     action: Mapped[str] = mapped_column(String(32))
-    submission_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    record_ref: Mapped[str | None] = mapped_column(String(16), nullable=True)
     detail: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 
@@ -97,6 +98,12 @@ class CodeKeyring:
 
     def keys(self, code: ClientCode) -> CodeKeys:
         return derive_keys(code, self.secret, self.log2n)
+
+    def record_ref(self, record_id: int) -> str:
+        """A keyed reference to a record for the audit log: the same record always gives the
+        same reference, but without the secret the log cannot be joined to the records."""
+        message = b"portal/audit-record/v1:" + str(record_id).encode("ascii")
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()[:16]
 
     def __repr__(self) -> str:
         return f"CodeKeyring(<secret>, log2n={self.log2n})"

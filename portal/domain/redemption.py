@@ -54,6 +54,7 @@ class Opened:
     submission_id: int
     answers: dict[str, Any]
     code_tail: str  # the last group of the code, for the print view
+    provisional_segment: str | None = None  # sealed with the answers, not in clear
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,9 @@ class Summary:
 def redeem(session: Session, code: ClientCode, *, today: dt.date, keyring: CodeKeyring) -> Opened:
     """Open the record a code answers to; UnknownCode or ExpiredCode from the submissions module."""
     opened = open_submission(session, code, today=today, keyring=keyring)
-    return Opened(opened.submission.id, dict(opened.answers), code.last_group)
+    return Opened(
+        opened.submission.id, dict(opened.answers), code.last_group, opened.provisional_segment
+    )
 
 
 def summary(
@@ -105,11 +108,15 @@ def review(
     *,
     submission_id: int,
     account_id: int | None,
+    provisional: str | None,
     decision: str,
     reason: str | None,
     today: dt.date,
 ) -> Review:
-    """Record a confirmation or a correction with its date (no time: it is about a client)."""
+    """Record a confirmation or a correction with its date (no time: it is about a client).
+
+    `provisional` is the record's provisional segment, from its sealed answers (the database
+    keeps it nowhere in clear)."""
     if decision not in DECISIONS:
         raise InvalidReview(decision)
     if reason is not None and reason not in REASONS:
@@ -122,11 +129,11 @@ def review(
         account_id=account_id,
         reviewed_on=today,
         segment=decision,
-        agrees=agrees(row.provisional_segment, decision),
+        agrees=agrees(provisional, decision),
         reason=reason,
     )
     session.add(entry)
     # Counted apart from the record, so "how often the provisional segment held" outlives it.
-    stats.count_review(session, day=today, provisional=row.provisional_segment, decision=decision)
+    stats.count_review(session, day=today, provisional=provisional, decision=decision)
     session.flush()
     return entry

@@ -71,7 +71,8 @@ def store(
     days: int,
     on_new: Callable[[Submission], None] | None = None,
 ) -> Submission:
-    """Seal the answers under the code's keys and add the record; the same code twice gives one
+    """Seal the answers and the provisional segment under the code's keys and add the record
+    (a random id, see models.new_record_id); the same code twice gives one
     record. The caller derives `keys` (CodeKeyring.keys) once and may keep them for the visit.
 
     A double tap or a re-sent POST carries the same code, so a record that already holds this
@@ -89,7 +90,6 @@ def store(
         "questionnaire_version": version,
         "language": language,
         "assisted": assisted,
-        "provisional_segment": provisional_segment,
     }
     # Insert-or-ignore instead of catching IntegrityError under a SAVEPOINT: with the pysqlite
     # driver as portal/db.py sets it up, releasing a SAVEPOINT opened before any write COMMITS
@@ -123,7 +123,8 @@ def open_with_keys(session: Session, keys: CodeKeys, *, today: dt.date) -> Opene
     aad = _aad(row.lookup_key, row.questionnaire_id, row.questionnaire_version)
     # Trailing spaces are padding; JSON ignores them.
     payload = json.loads(unseal(keys.seal, row.sealed_answers, aad).decode("utf-8"))
-    segment = payload.get("segment", row.provisional_segment)
+    # Records sealed before the segment moved into the payload have none: "cannot say yet".
+    segment = payload.get("segment")
     return OpenedSubmission(
         submission=row,
         answers=dict(payload["answers"]),

@@ -176,6 +176,7 @@ def submit() -> Response | tuple[str, int]:
     q = questionnaire()
     answers: dict[str, Any] = visit["answers"]
     result = scoring.assess(q, answers)
+    segment = None if result.segment is None else str(result.segment)
     code = codes.parse_code(visit["code"])
     config = settings()
     keys = keyring().keys(code)
@@ -187,13 +188,13 @@ def submit() -> Response | tuple[str, int]:
         version=q.version,
         language=lang(),
         assisted=bool(session.get("tablet")),
-        provisional_segment=None if result.segment is None else str(result.segment),
+        provisional_segment=segment,
         today=dt.date.today(),
         days=config.code_days,
         on_new=lambda row: stats.count_assessment(
             db(),
             day=row.created_on,
-            segment=row.provisional_segment,
+            segment=segment,
             language=row.language,
             assisted=row.assisted,
         ),

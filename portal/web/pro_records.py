@@ -63,7 +63,7 @@ def _log(action: Action, submission_id: int | None = None, detail: str | None = 
         action,
         at=audit.now_utc(),
         account=staff().account,
-        submission_id=submission_id,
+        record_ref=None if submission_id is None else keyring().record_ref(submission_id),
         detail=detail,
     )
     db().commit()
@@ -115,6 +115,7 @@ def redeem() -> Response | tuple[str, int]:
         "id": opened.submission_id,
         "answers": opened.answers,
         "tail": opened.code_tail,
+        "segment": opened.provisional_segment,
     }
     return redirect(url_for("pro.record"), code=303)
 
@@ -135,6 +136,12 @@ def _open_summary() -> redemption.Summary | None:
         return None
     q = questionnaire_for(row.questionnaire_id, row.questionnaire_version)
     return redemption.summary(db(), held["id"], held["answers"], q)
+
+
+def _provisional() -> str | None:
+    """The open record's provisional segment, as sealed with its answers."""
+    segment = session.get(OPEN, {}).get("segment")
+    return str(segment) if segment else None
 
 
 def _context(found: redemption.Summary) -> dict[str, Any]:
@@ -163,7 +170,7 @@ def record() -> Response | str:
         return redirect(url_for("pro.home"), code=303)
     context = _context(found)
     latest = found.latest_review
-    current = latest.segment if latest is not None else found.submission.provisional_segment
+    current = latest.segment if latest is not None else _provisional()
     form = ReviewForm.build(context["view"].segment_names, current)
     return render_template("pro/record.html", form=form, close_form=ConfirmForm(), **context)
 
@@ -175,7 +182,7 @@ def review() -> Response | str:
     if found is None:
         return redirect(url_for("pro.home"), code=303)
     context = _context(found)
-    form = ReviewForm.build(context["view"].segment_names, found.submission.provisional_segment)
+    form = ReviewForm.build(context["view"].segment_names, _provisional())
     if not form.validate_on_submit():
         return render_template("pro/record.html", form=form, close_form=ConfirmForm(), **context)
     decision, reason = form.decision.data, form.reason.data or None
@@ -183,6 +190,7 @@ def review() -> Response | str:
         db(),
         submission_id=found.submission.id,
         account_id=staff().account.id,
+        provisional=_provisional(),
         decision=decision,
         reason=reason,
         today=dt.date.today(),

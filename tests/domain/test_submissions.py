@@ -72,7 +72,7 @@ def test_a_stored_submission_opens_with_its_code(db_session: Session, settings: 
     assert row.created_on == TODAY
     assert row.expires_on == TODAY + dt.timedelta(days=settings.code_days)
     assert (row.questionnaire_id, row.questionnaire_version, row.language) == ("core", "1.0", "fi")
-    assert row.provisional_segment == "supported" and row.assisted is False
+    assert opened.provisional_segment == "supported" and row.assisted is False
 
 
 def test_store_flushes_but_leaves_the_commit_to_the_caller(

@@ -47,6 +47,7 @@ def test_reviews_are_counted_as_held_or_corrected(app: Flask, settings: Settings
                 db,
                 submission_id=record_id,
                 account_id=None,
+                provisional="self_care",
                 decision=decision,
                 reason=None,
                 today=dt.date(2026, 11, 23),

@@ -45,11 +45,11 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
 
 
-def last_audit(app: Flask) -> tuple[str, int | None, str | None]:
+def last_audit(app: Flask) -> tuple[str, bool, str | None]:
     with sessions(app)() as session:
         row = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert row is not None
-        return row.action, row.submission_id, row.detail
+        return row.action, row.record_ref is not None, row.detail  # a keyed reference
 
 
 def test_the_summary_is_in_the_professional_language_with_crisis_guidance_first(
@@ -103,7 +103,7 @@ def test_confirming_the_provisional_segment_is_saved_with_the_date(
     assert response.status_code == 303
     text = text_of(client.get("/pro/record").get_data(as_text=True))
     assert "Ammattilainen vahvisti asiakkuuden" in text
-    assert last_audit(app) == ("confirm", 1, provisional.group(1))
+    assert last_audit(app) == ("confirm", True, provisional.group(1))
 
 
 def test_correcting_the_segment_takes_a_reason_from_the_list(
@@ -118,7 +118,7 @@ def test_correcting_the_segment_takes_a_reason_from_the_list(
     assert "Ammattilainen korjasi asiakkuuden" in text
     assert "Uusi asiakkuus: Ei voi vielä sanoa." in text
     assert "Syy: Tarvitaan ensin lisää tietoa." in text
-    assert last_audit(app) == ("correct", 1, "undetermined:need_more_information")
+    assert last_audit(app) == ("correct", True, "undetermined:need_more_information")
 
 
 def test_a_reason_that_is_not_on_the_list_is_refused(
@@ -143,7 +143,7 @@ def test_the_print_view_has_no_navigation_and_only_the_last_group_of_the_code(
     assert opened.canonical not in html and opened.grouped not in html
     for group in opened.grouped.split("-")[:3]:
         assert group not in html
-    assert last_audit(app) == ("export_print", 1, None)
+    assert last_audit(app) == ("export_print", True, None)
 
 
 def test_the_fhir_export_is_a_valid_response_without_a_subject(
@@ -158,7 +158,7 @@ def test_the_fhir_export_is_a_valid_response_without_a_subject(
     assert resource["language"] == "sv"
     assert resource["questionnaire"].endswith("/fhir/Questionnaire/selfassessment|1")
     assert opened.canonical not in response.get_data(as_text=True)
-    assert last_audit(app) == ("export_fhir", 1, None)
+    assert last_audit(app) == ("export_fhir", True, None)
 
 
 def test_closing_the_record_forgets_it(client: FlaskClient, opened: ClientCode) -> None:

@@ -1,4 +1,16 @@
-"""security and privacy: shared rate-limit counters
+"""security and privacy: shared rate-limit counters, one-time tablet set-up, a database that says less
+
+- rate_counters: limits every app instance shares without Redis.
+- tablets: a hashed one-time set-up token, exchanged for a hashed device secret.
+- submissions: 64-bit random ids (new records); provisional_segment leaves the clear columns
+  (it is sealed with the answers now; statistics have monthly_counts). Records made before
+  this revision lose their provisional segment: the review treats it as "cannot say yet".
+- audit_log: submission_id (joinable) becomes record_ref, a keyed hash needing the code secret.
+  Existing entries keep no record link (the secret is not available to a migration).
+
+Columns are dropped with plain ALTER TABLE ... DROP COLUMN (SQLite >= 3.35), not a batch
+table copy: with foreign keys on, SQLite's DROP TABLE of the old submissions table would
+cascade-delete every review.
 
 Revision ID: 0003
 Revises: 0001
@@ -33,8 +45,23 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("enroll_until", sa.DateTime(), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_tablets_enroll_hash"), ["enroll_hash"])
 
+    op.execute("ALTER TABLE submissions DROP COLUMN provisional_segment")
+    op.execute("ALTER TABLE audit_log DROP COLUMN submission_id")
+    op.add_column("audit_log", sa.Column("record_ref", sa.String(length=16), nullable=True))
+    if op.get_bind().dialect.name == "postgresql":
+        # On SQLite an INTEGER primary key is 64-bit already; PostgreSQL needs BIGINT, and no
+        # sequence: ids are drawn at random by the application.
+        op.alter_column("reviews", "submission_id", type_=sa.BigInteger(), existing_nullable=False)
+        op.alter_column("submissions", "id", type_=sa.BigInteger(), server_default=None)
+        op.execute("DROP SEQUENCE IF EXISTS submissions_id_seq")
+
 
 def downgrade() -> None:
+    op.drop_column("audit_log", "record_ref")
+    op.add_column("audit_log", sa.Column("submission_id", sa.Integer(), nullable=True))
+    op.add_column(
+        "submissions", sa.Column("provisional_segment", sa.String(length=32), nullable=True)
+    )
     with op.batch_alter_table("tablets", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_tablets_enroll_hash"), type_="unique")
         batch_op.drop_column("enroll_until")
