@@ -65,6 +65,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
 
     schema = settings.extra.get("schema")
     engine = make_engine(settings.database_url, schema=schema)
+    # An SQL error's message must not carry its parameters (a typed user name, a password).
+    engine.hide_parameters = True
     try:
         with engine.connect() as conn:
             conn.execute(text("select 1"))
@@ -120,9 +122,12 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.after_request(security.set_headers)
     if settings.production:
         app.after_request(security.add_hsts)
-    security.keep_addresses_out_of_logs()
-
     register_blueprints(app)
+    from portal.web.context import questionnaire
+
+    with app.app_context():
+        item_ids = [item.id for item in questionnaire().items]
+    security.install_log_hygiene(app, item_ids)
 
     from portal.cli import register_commands
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import Response, abort, request
+from flask import Flask, Response, abort, request
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -41,19 +43,60 @@ def add_hsts(response: Response) -> Response:
     return response
 
 
-class _NoAddresses(logging.Filter):
-    """Werkzeug's request log starts with the client's address; drop it before it is written."""
+_PATH = re.compile(r"(?<![\w/])/[^\s'\"]*")
+_WERKZEUG_ADDRESS = re.compile(r"^\S+ - - \[")
+
+
+class LogHygiene(logging.Filter):
+    """Request lines and server messages say nothing identifying before they are written.
+
+    - Werkzeug's request log starts with the client's address: dropped.
+    - A query string may hold a pasted code: logged as `?…`.
+    - A path segment that is not a word of our own routes (a tablet set-up token, a code typed
+      into the address bar) is logged as `…`; `/q/housing` stays readable.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        super().__init__()
+        self.words = frozenset(words)
+
+    def clean_path(self, path: str) -> str:
+        bare, query, _ = path.partition("?")
+        kept = "/".join(s if s in self.words or s == "" else "…" for s in bare.split("/"))
+        return kept + ("?…" if query else "")
+
+    def clean(self, message: str) -> str:
+        message = _WERKZEUG_ADDRESS.sub("- - [", message, count=1)
+        # Werkzeug's date ("[01/Dec/2026 22:40:00]") is not a path: keep it as it is.
+        head, sep, rest = message.partition("] ")
+        if not sep:
+            head, rest = "", message
+        return head + sep + _PATH.sub(lambda m: self.clean_path(m.group(0)), rest)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and " - - [" in record.msg:
-            record.msg = "-" + record.msg[record.msg.index(" - - [") :]
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # pragma: no cover - a broken format: leave it be
+            return True
+        record.msg, record.args = self.clean(message), ()
         return True
 
 
-def keep_addresses_out_of_logs() -> None:
-    logger = logging.getLogger("werkzeug")
-    if not any(isinstance(f, _NoAddresses) for f in logger.filters):
-        logger.addFilter(_NoAddresses())
+def install_log_hygiene(app: Flask, extra_words: Iterable[str] = ()) -> LogHygiene:
+    """Put the filter on the development server's and gunicorn's loggers; SQL errors never
+    carry their parameters (a typed user name, sometimes a password)."""
+    words: set[str] = set(extra_words)
+    for rule in app.url_map.iter_rules():
+        words.update(p for p in rule.rule.split("/") if p and not p.startswith("<"))
+    static = Path(app.static_folder or "static")
+    words.update(p.name for p in static.rglob("*"))
+    hygiene = LogHygiene(words)
+    for name in ("werkzeug", "gunicorn.access", "gunicorn.error"):
+        logger = logging.getLogger(name)
+        for old in [f for f in logger.filters if isinstance(f, LogHygiene)]:
+            logger.removeFilter(old)
+        logger.addFilter(hygiene)
+    return hygiene
 
 
 def forget_browser_data(response: R) -> R:

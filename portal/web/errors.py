@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from pathlib import Path
 
 from flask import Flask, render_template
@@ -130,6 +131,18 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> tuple[str, int]:
-        # Log the type and place only: a message could echo what a person typed.
-        log.error("unhandled %s", type(exc).__name__, exc_info=exc)
+        log_unexpected(exc)
         return render_error(500)
+
+
+def log_unexpected(exc: BaseException) -> None:
+    """Log an error's type and where it happened, never its message: a message may echo what a
+    person typed, and a database's own message can hold a value ("Key (username)=(anna)")
+    even with the parameters hidden."""
+    chain: list[str] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(chain) < 5:
+        frames = "".join(traceback.format_tb(seen.__traceback__))
+        chain.append(f"{type(seen).__module__}.{type(seen).__qualname__}\n{frames}")
+        seen = seen.__cause__ or seen.__context__
+    log.error("unhandled %s", "\ncaused by ".join(chain))
