@@ -39,6 +39,7 @@ class Settings:
     login_limit_global: str = "1000 per hour"
     client_code_limit: str = "10 per hour"  # look-ups of a code by one visit (delete my answers)
     client_code_limit_global: str = "1000 per hour"  # misses overall: the same kind of breaker
+    second_factor_limit: str = "5 per 15 minutes"  # wrong second-factor codes per account
     submit_limit: str = "10 per hour"  # records made by one visit (and its later visits)
     tablet_submit_limit: str = "120 per hour"  # records made on one shared tablet
     accessibility_contact: str = "saavutettavuus@example.invalid"
@@ -155,6 +156,9 @@ def load_settings(instance_path: Path, env: Mapping[str, str] | None = None) -> 
             env, "PORTAL_CLIENT_CODE_LIMIT_GLOBAL", Settings.client_code_limit_global
         ),
         submit_limit=_limit(env, "PORTAL_SUBMIT_LIMIT", Settings.submit_limit),
+        second_factor_limit=_limit(
+            env, "PORTAL_SECOND_FACTOR_LIMIT", Settings.second_factor_limit
+        ),
         tablet_submit_limit=_limit(env, "PORTAL_TABLET_SUBMIT_LIMIT", Settings.tablet_submit_limit),
         accessibility_contact=env.get("PORTAL_ACCESSIBILITY_CONTACT")
         or Settings.accessibility_contact,

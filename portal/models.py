@@ -73,6 +73,11 @@ class Account(Base):
     language: Mapped[str] = mapped_column(String(2), default="fi")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_on: Mapped[dt.date] = mapped_column(Date)
+    # The second factor (portal/domain/second_factor.py): a sealed TOTP secret, the last time
+    # step used (a code works once), and the hashes of the unused recovery codes.
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary(128), nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    recovery_hashes: Mapped[str | None] = mapped_column(String(1000), nullable=True)
 
 
 class Review(Base):
@@ -165,3 +170,12 @@ class RateCounter(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class StaffPolicy(Base):
+    """Settings an administrator chooses for every staff account (e.g. a second factor)."""
+
+    __tablename__ = "staff_policy"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))

@@ -215,6 +215,7 @@ def limits_of(settings: Settings) -> dict[str, str]:
         "redeem": settings.redeem_limit,  # code redemptions per professional account
         "client_code": settings.client_code_limit,  # code look-ups per visit
         "client_code_global": settings.client_code_limit_global,  # unknown codes overall (breaker)
+        "second_factor": settings.second_factor_limit,  # wrong codes per account
         "submit": settings.submit_limit,  # records per visit
         "submit_tablet": settings.tablet_submit_limit,  # records per shared tablet
     }

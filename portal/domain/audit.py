@@ -37,6 +37,8 @@ class Action(StrEnum):
     ACCOUNT_CREATED = "account_created"
     ACCOUNT_DISABLED = "account_disabled"
     AUDIT_DOWNLOADED = "audit_downloaded"
+    SECOND_FACTOR_ON = "second_factor_on"
+    SECOND_FACTOR_REQUIRED = "second_factor_required"
 
 
 # Details are short machine words, so no text a person typed can ever reach the log.

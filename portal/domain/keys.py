@@ -105,5 +105,16 @@ class CodeKeyring:
         message = b"portal/audit-record/v1:" + str(record_id).encode("ascii")
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()[:16]
 
+    def _staff_key(self) -> bytes:
+        return hmac.new(self.secret, b"portal/staff-second-factor/v1", hashlib.sha256).digest()
+
+    def seal_staff_secret(self, value: str, account_id: int) -> bytes:
+        """A staff member's TOTP secret, sealed and bound to their account."""
+        return seal(self._staff_key(), value.encode("ascii"), f"account:{account_id}".encode())
+
+    def open_staff_secret(self, sealed: bytes, account_id: int) -> str:
+        aad = f"account:{account_id}".encode()
+        return unseal(self._staff_key(), sealed, aad).decode("ascii")
+
     def __repr__(self) -> str:
         return f"CodeKeyring(<secret>, log2n={self.log2n})"

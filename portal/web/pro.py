@@ -103,7 +103,7 @@ def _staff_globals() -> dict[str, object]:
     return {"staff": staff() if current_user.is_authenticated else None}
 
 
-def _start_session(account: Account) -> None:
+def start_session(account: Account) -> None:
     """A new session id for every sign-in (and password change), in the account's language."""
     session.clear_and_rotate()  # type: ignore[attr-defined]
     login_user(Staff(account))
@@ -154,7 +154,11 @@ def _sign_in(form: LoginForm) -> Response | int:
         ]
         return 200
     limits().clear("login", name)
-    _start_session(account)
+    from portal.web.pro_second_factor import hold_for_second_factor, needs_second_factor
+
+    if needs_second_factor(account):
+        return hold_for_second_factor(account)
+    start_session(account)
     audit.record(db(), Action.LOGIN, at=audit.now_utc(), account=account)
     db().commit()
     return redirect(url_for("pro.home"), code=303)
@@ -237,10 +241,10 @@ def change_password() -> Response | str:
         else:
             audit.record(db(), Action.PASSWORD_CHANGED, at=audit.now_utc(), account=me)
             db().commit()
-            _start_session(me)
+            start_session(me)
             flash(_("Your password has been changed."))
             return redirect(url_for("pro.account"), code=303)
     return _account_page(password=form)
 
 
-from portal.web import pro_records  # noqa: F401 - adds the record routes to `bp`
+from portal.web import pro_records, pro_second_factor  # noqa: F401 - routes on `bp`

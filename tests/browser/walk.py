@@ -480,6 +480,26 @@ def _signed_in_then(path: str, role: str = "pro") -> Callable[[Page, LiveServer]
     return reach
 
 
+def _second_factor(page: Page, server: LiveServer) -> None:
+    """An account with a second factor: the password leads to the code page."""
+    from portal.domain import accounts, second_factor
+
+    make_staff(server, username="guarded")
+    with server.app.extensions["portal.sessionmaker"]() as db:
+        account = accounts.find(db, "guarded")
+        assert account is not None
+        if account.totp_secret is None:
+            moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            keyring = server.app.extensions["portal.keyring"]
+            second_factor.enable(db, account, second_factor.new_secret(), keyring, moment)
+            db.commit()
+    page.goto(server.url + "/pro/")
+    page.fill("#username", "guarded")
+    page.fill("#password", STAFF_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/pro/second-factor")
+
+
 def _admin_form_error(page: Page, server: LiveServer) -> None:
     _signed_in_then("/pro/admin/", role="admin")(page, server)
     page.locator("form[action$='/accounts'] button[type=submit]").click()
@@ -657,6 +677,12 @@ def states() -> list[State]:
               _record_then("/pro/record/print"), needs=("pro.print_view",)),
         State("pro-account", "pro", "pro.account", "sign in, open the account page",
               _signed_in_then("/pro/account"), needs=("pro.account",)),
+        State("pro-second-factor", "pro", "pro.second_factor_page",
+              "sign in to an account with a second factor", _second_factor,
+              needs=("pro.second_factor_page",)),
+        State("pro-second-factor-setup", "pro", "pro.account_second_factor",
+              "account page, Set up a second factor",
+              _signed_in_then("/pro/account/second-factor"), needs=("pro.account_second_factor",)),
         State("pro-time-warning", "pro", "pro.home",
               "signed in, left alone until two minutes before being signed out",
               _time_warning(_signed_in_then("/pro/")), needs=("pro.home",), js_only=True,

@@ -5,6 +5,7 @@
 - submissions: 64-bit random ids (new records); provisional_segment leaves the clear columns
   (it is sealed with the answers now; statistics have monthly_counts). Records made before
   this revision lose their provisional segment: the review treats it as "cannot say yet".
+- accounts: a sealed TOTP secret, its last step, recovery-code hashes; staff_policy.
 - audit_log: submission_id (joinable) becomes record_ref, a keyed hash needing the code secret.
   Existing entries keep no record link (the secret is not available to a migration).
 
@@ -48,6 +49,16 @@ def upgrade() -> None:
     op.execute("ALTER TABLE submissions DROP COLUMN provisional_segment")
     op.execute("ALTER TABLE audit_log DROP COLUMN submission_id")
     op.add_column("audit_log", sa.Column("record_ref", sa.String(length=16), nullable=True))
+    # A second factor for staff. Plain ADD COLUMN: a table copy would SET NULL every reference.
+    op.add_column("accounts", sa.Column("totp_secret", sa.LargeBinary(length=128), nullable=True))
+    op.add_column("accounts", sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
+    op.add_column("accounts", sa.Column("recovery_hashes", sa.String(length=1000), nullable=True))
+    op.create_table(
+        "staff_policy",
+        sa.Column("key", sa.String(length=32), nullable=False),
+        sa.Column("value", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_staff_policy")),
+    )
     if op.get_bind().dialect.name == "postgresql":
         # On SQLite an INTEGER primary key is 64-bit already; PostgreSQL needs BIGINT, and no
         # sequence: ids are drawn at random by the application.
@@ -57,6 +68,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("staff_policy")
+    for column in ("recovery_hashes", "totp_last_step", "totp_secret"):
+        op.drop_column("accounts", column)
     op.drop_column("audit_log", "record_ref")
     op.add_column("audit_log", sa.Column("submission_id", sa.Integer(), nullable=True))
     op.add_column(
