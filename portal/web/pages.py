@@ -55,7 +55,10 @@ def keep() -> Response | tuple[str, int]:
     without script the form is a plain POST that goes back to the page it came from.
     """
     if request.headers.get("X-Keep") == "1":
-        return ("", 204) if expiry_seconds() is not None else ("", 410)
+        # A shared tablet's visit counts too: this request has just restarted its idle clock
+        # (portal/web/tablet.py), so "I am still here" can tell the server, not only the page.
+        alive = expiry_seconds() is not None or bool(session.get("tablet"))
+        return ("", 204) if alive else ("", 410)
     target = safe_path(request.form.get("next"), url_for("pages.landing"))
     return redirect(target, code=303)
 

@@ -67,6 +67,24 @@ def test_a_closed_tab_does_not_keep_a_tablet_visit_past_its_idle_limit(quick: Fl
     assert b"housing" not in client.get("/over").data
 
 
+def test_i_am_still_here_can_restart_the_servers_idle_clock(quick: Flask) -> None:
+    """The page's "I am still here" must reach the server, or the server forgets anyway."""
+    clock = Clock()
+    quick.extensions["portal.clock"] = clock
+    client = quick.test_client()
+    enrolled(quick, client)
+    new_person(client)
+    html = client.get("/check").get_data(as_text=True)
+    for _ in range(3):  # 75 s in all, never more than 25 s without a request
+        clock.advance(25)
+        kept = client.post("/keep", data={"csrf_token": token(html)}, headers={"X-Keep": "1"})
+        assert kept.status_code == 204
+    assert client.get("/check").status_code == 200
+    clock.advance(31)
+    kept = client.post("/keep", data={"csrf_token": token(html)}, headers={"X-Keep": "1"})
+    assert kept.status_code == 410  # too late: forgotten, and the page is told so
+
+
 def test_a_finished_tablet_result_is_forgotten_on_time_too(quick: Flask) -> None:
     clock = Clock()
     quick.extensions["portal.clock"] = clock
