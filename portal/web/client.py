@@ -48,7 +48,8 @@ def forget_visit() -> None:
     keep_key = session.get(VISIT_KEY)
     session.clear_and_rotate()  # type: ignore[attr-defined]
     session["lang"] = keep_lang
-    if isinstance(keep_key, str):
+    # On a shared tablet each person gets a fresh one: the last person's tries are not theirs.
+    if isinstance(keep_key, str) and g.get("tablet") is None:
         session[VISIT_KEY] = keep_key
 
 
