@@ -45,6 +45,8 @@ def add_hsts(response: Response) -> Response:
 
 _PATH = re.compile(r"(?<![\w/])/[^\s'\"]*")
 _WERKZEUG_ADDRESS = re.compile(r"^\S+ - - \[")
+_IP_FIELD = re.compile(r"ip=(?:\[[^\]]*\]|[0-9A-Fa-f:.]+)")
+_IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
 
 
 class LogHygiene(logging.Filter):
@@ -73,12 +75,32 @@ class LogHygiene(logging.Filter):
             head, rest = "", message
         return head + sep + _PATH.sub(lambda m: self.clean_path(m.group(0)), rest)
 
+    def _clean_atoms(self, atoms: dict[str, Any]) -> dict[str, Any]:
+        """gunicorn's access-log atoms, whatever the format: no address, user agent, referrer
+        or header; the request line and path as in `clean`."""
+        kept = {k: v for k, v in atoms.items() if not k.startswith("{")}
+        for key in ("h", "a", "f", "u"):
+            kept[key] = "-"
+        if isinstance(kept.get("r"), str):
+            kept["r"] = _PATH.sub(lambda m: self.clean_path(m.group(0)), kept["r"])
+        if isinstance(kept.get("U"), str):
+            kept["U"] = self.clean_path(kept["U"])
+        if kept.get("q"):
+            kept["q"] = "…"
+        return type(atoms)(kept)
+
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, dict):
+            record.args = self._clean_atoms(record.args)
         try:
             message = record.getMessage()
         except (TypeError, ValueError):  # pragma: no cover - a broken format: leave it be
             return True
-        record.msg, record.args = self.clean(message), ()
+        cleaned = self.clean(message)
+        if record.name.startswith("gunicorn"):
+            # gunicorn's error log names the peer ("Invalid request from ip=203.0.113.9: …").
+            cleaned = _IPV4.sub("-", _IP_FIELD.sub("ip=-", cleaned))
+        record.msg, record.args = cleaned, ()
         return True
 
 

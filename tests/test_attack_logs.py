@@ -16,6 +16,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from http.cookiejar import CookieJar
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -204,3 +205,76 @@ def test_no_log_line_of_a_whole_day_says_anything_identifying(
     found = [word for word in forbidden if word and word in everything]
     assert found == [], "\n".join(line for line in capture.lines if any(w in line for w in found))
     assert "/q/" in everything and "/tablet/enroll/…" in everything  # still readable
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_gunicorns_access_and_error_logs_say_nothing_identifying(tmp_path: Path) -> None:
+    """gunicorn's default access format holds the address, the referrer and the user agent;
+    its error log names the peer of a bad request. The app's filter removes them all."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from portal import migrate
+    from portal.db import make_engine
+
+    url = f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+    migrate.upgrade(make_engine(url))
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORTAL_DATABASE_URL": url,
+        "PORTAL_SECRET_KEY": "s" * 64,
+        "PORTAL_CODE_SECRET": "ab" * 32,
+        "PORTAL_KDF_LOG2N": "10",
+    }
+    env.pop("PORTAL_REDIS_URL", None)
+    log = tmp_path / "gunicorn.log"
+    root = Path(__file__).resolve().parents[1]
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "--workers", "1", "--bind",
+                f"127.0.0.1:{port}", "--access-logfile", "-", "--error-logfile", "-",
+                "--log-level", "info", "wsgi:app",
+            ],
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/about", timeout=1).close()  # noqa: S310
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            browser = Browser(base)
+            browser.opener.addheaders = [("Referer", base + "/q/housing?code=7KQM4PXR9T3WX")]
+            browser.open("/tablet/enroll/SeCrEtToKeN-4242-abcdefghijkl?code=7KQM4PXR9T3WX")
+            browser.open("/7KQM4PXR9T3WX")
+            with socket.create_connection(("127.0.0.1", port)) as raw:  # a bad request line
+                raw.sendall(b"NOT A REQUEST\r\n\r\n")
+                raw.recv(1024)
+            time.sleep(0.5)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    # "Listening at: http://127.0.0.1:…" is the server's own address, not a client's.
+    lines = log.read_text(encoding="utf-8").splitlines()
+    text_out = "\n".join(line for line in lines if "Listening at:" not in line)
+    assert "GET /tablet/enroll/…?…" in text_out, text_out  # the access log was written
+    for word in ("127.0.0.1:", "- 127.0.0.1", "ua-marker", "AttackBrowser", "SeCrEtToKeN",
+                 "7KQM4PXR9T3WX", "ip=127"):  # fmt: skip
+        assert word not in text_out, text_out
