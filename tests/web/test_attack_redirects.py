@@ -54,8 +54,11 @@ def test_a_path_on_this_site_is_allowed(target: str) -> None:
 def test_keep_never_sends_a_person_elsewhere_or_fails(client: FlaskClient, target: str) -> None:
     """Before: next="/\\t/evil.example/" answered Location: //evil.example/; CR or LF was a 500."""
     response = client.post("/keep", data={"csrf_token": csrf_token(client), "next": target})
-    assert response.status_code == 303
-    assert response.location == "/"
+    if any(ch in target for ch in "\x00\x7f"):
+        assert response.status_code == 400  # refused before any view: the 400 page
+    else:
+        assert response.status_code == 303
+        assert response.location == "/"
 
 
 def test_keep_goes_back_to_a_page_on_this_site(client: FlaskClient) -> None:
