@@ -38,6 +38,7 @@ class Action(StrEnum):
     ACCOUNT_DISABLED = "account_disabled"
     AUDIT_DOWNLOADED = "audit_downloaded"
     SECOND_FACTOR_ON = "second_factor_on"
+    SECOND_FACTOR_OFF = "second_factor_off"
     SECOND_FACTOR_REQUIRED = "second_factor_required"
 
 

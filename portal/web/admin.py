@@ -43,6 +43,7 @@ ACTION_TEXTS = {
     Action.ACCOUNT_DISABLED: _l("Disabled an account"),
     Action.AUDIT_DOWNLOADED: _l("Downloaded the audit log"),
     Action.SECOND_FACTOR_ON: _l("Set up a second factor"),
+    Action.SECOND_FACTOR_OFF: _l("Turned the second factor off"),
     Action.SECOND_FACTOR_REQUIRED: _l("Changed the second-factor rule"),
 }
 

@@ -10,14 +10,24 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from argon2 import PasswordHasher
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from portal.domain import accounts, audit
+from portal.domain import accounts, audit, second_factor
 from portal.domain.audit import Action
 from portal.models import Account
 from portal.web.context import db, limits
@@ -202,6 +212,8 @@ def _account_page(
         language_form=language or LanguageForm(data={"language": staff().account.language}),
         password_form=password or PasswordForm(formdata=None),
         min_length=accounts.MIN_PASSWORD_LENGTH,
+        second_factor_required=second_factor.required(db()),
+        off_failed=request.args.get("off_failed") == "1",
     )
 
 

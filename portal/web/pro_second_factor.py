@@ -7,7 +7,7 @@ signed-in user: a stolen password alone opens nothing.
 
 from __future__ import annotations
 
-from flask import redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
@@ -141,3 +141,24 @@ def account_second_factor() -> Response | str | tuple[str, int]:
         "pro/second_factor.html", form=form, enrolling=True, from_account=True, **view
     )
     return html, status
+
+
+@bp.post("/account/second-factor/off")
+@signed_in
+def turn_off_second_factor() -> Response | str | tuple[str, int]:
+    """Back to a password only, with a current code (not while an administrator requires it)."""
+    me = staff().account
+    form = SecondFactorForm()
+    if second_factor.required(db()) or not second_factor.has_second_factor(me):
+        return redirect(url_for("pro.account"), code=303)
+    if form.validate_on_submit():
+        problem = _too_many(me)
+        if problem is None and second_factor.verify(db(), me, form.code.data or "", keyring(), now()):
+            second_factor.disable(db(), me)
+            audit.record(db(), Action.SECOND_FACTOR_OFF, at=audit.now_utc(), account=me)
+            db().commit()
+            flash(_("The second factor is off. Your account asks only for a password."))
+            return redirect(url_for("pro.account"), code=303)
+        if problem is None:
+            _wrong(me, form)
+    return redirect(url_for("pro.account", off_failed=1), code=303)

@@ -500,6 +500,36 @@ def _second_factor(page: Page, server: LiveServer) -> None:
     page.wait_for_url("**/pro/second-factor")
 
 
+def _second_factor_off_failed(page: Page, server: LiveServer) -> None:
+    """Signed in with a second factor, then a wrong code to turn it off."""
+    import secrets
+
+    import pyotp
+
+    from portal.domain import accounts, second_factor
+
+    name = make_staff(server, username=f"guarded-{secrets.token_hex(3)}")
+    secret = second_factor.new_secret()
+    with server.app.extensions["portal.sessionmaker"]() as db:
+        account = accounts.find(db, name)
+        assert account is not None
+        moment = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=2)
+        second_factor.enable(db, account, secret, server.app.extensions["portal.keyring"], moment)
+        db.commit()
+    page.goto(server.url + "/pro/")
+    page.fill("#username", name)
+    page.fill("#password", STAFF_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/pro/second-factor")
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/pro/")
+    page.goto(server.url + "/pro/account")
+    page.fill("#off-code", "000000")
+    page.locator("form[action$='/off'] button[type=submit]").click()
+    page.wait_for_url("**/pro/account?off_failed=1")
+
+
 def _admin_form_error(page: Page, server: LiveServer) -> None:
     _signed_in_then("/pro/admin/", role="admin")(page, server)
     page.locator("form[action$='/accounts'] button[type=submit]").click()
@@ -683,6 +713,9 @@ def states() -> list[State]:
         State("pro-second-factor-setup", "pro", "pro.account_second_factor",
               "account page, Set up a second factor",
               _signed_in_then("/pro/account/second-factor"), needs=("pro.account_second_factor",)),
+        State("pro-account-second-factor-off-failed", "pro", "pro.account",
+              "second factor on, a wrong code to turn it off", _second_factor_off_failed,
+              needs=("pro.account",)),
         State("pro-time-warning", "pro", "pro.home",
               "signed in, left alone until two minutes before being signed out",
               _time_warning(_signed_in_then("/pro/")), needs=("pro.home",), js_only=True,

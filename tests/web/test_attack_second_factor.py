@@ -121,3 +121,31 @@ def test_an_administrator_can_require_it_and_setup_shows_a_qr_made_here(app: Fla
 def test_without_the_rule_a_password_is_still_enough(app: Flask, client: FlaskClient) -> None:
     make_account(app, "anna")
     assert sign_in(client, "anna", PASSWORD).location.endswith("/pro/")
+
+
+def test_turning_it_off_needs_a_current_code_and_is_refused_while_required(app: Flask) -> None:
+    with_second_factor(app)
+    client = app.test_client()
+    sign_in(client)
+    send_code(client, pyotp.TOTP(SECRET).now())
+    token = csrf_token(client, "/pro/account")
+    wrong = client.post("/pro/account/second-factor/off", data={"csrf_token": token, "code": "1"})
+    assert wrong.location.endswith("off_failed=1")
+    with sessions(app)() as db:
+        account = accounts.find(db, "anna")
+        assert account is not None and second_factor.has_second_factor(account)
+        second_factor.set_required(db, True)
+        db.commit()
+    later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(seconds=31)
+    app.extensions["portal.clock"] = lambda: later
+    code = pyotp.TOTP(SECRET).at(later.replace(tzinfo=dt.UTC))
+    client.post("/pro/account/second-factor/off", data={"csrf_token": token, "code": code})
+    with sessions(app)() as db:
+        account = accounts.find(db, "anna")
+        assert account is not None and second_factor.has_second_factor(account)  # required
+        second_factor.set_required(db, False)
+        db.commit()
+    client.post("/pro/account/second-factor/off", data={"csrf_token": token, "code": code})
+    with sessions(app)() as db:
+        account = accounts.find(db, "anna")
+        assert account is not None and not second_factor.has_second_factor(account)
