@@ -20,7 +20,8 @@ CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 's
 def set_headers(response: Response) -> Response:
     headers = response.headers
     headers["X-Content-Type-Options"] = "nosniff"
-    if request.endpoint == "static" and response.status_code < 400:
+    is_page = response.mimetype == "text/html"
+    if request.endpoint == "static" and response.status_code < 400 and not is_page:
         # CSS and scripts hold nothing personal; caching them saves prepaid data. The document
         # policies below mean nothing on a stylesheet or a script, and every cold page load
         # would carry them twice more (about 400 bytes each).

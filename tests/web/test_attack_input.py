@@ -70,6 +70,8 @@ def test_a_missing_static_file_gets_our_headers_and_no_store(client: FlaskClient
     assert headers["X-Content-Type-Options"] == "nosniff"
     ok = client.get("/static/portal.css")
     assert ok.headers["Cache-Control"].startswith("public")  # real files still cache
+    page = client.get("/static/errors/503.html")  # a static page is a document: our headers
+    assert page.status_code == 200 and "frame-ancestors" in page.headers["Content-Security-Policy"]
 
 
 @pytest.mark.parametrize("status", STATIC_PAGES)
