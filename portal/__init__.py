@@ -44,6 +44,7 @@ def _service_directory(settings: Settings) -> Any:
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from portal import i18n, security
+    from portal.rate_limits import Counters, RateLimits, RedisCounters, SqlCounters, limits_of
     from portal.sessions import (
         RedisSessionStore,
         ServerSideSessionInterface,
@@ -52,6 +53,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         VisitSessionData,
     )
     from portal.web import register_blueprints
+    from portal.web.context import request_db
 
     app = Flask(
         "portal",
@@ -72,9 +74,12 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     )
     app.extensions["portal.settings"] = settings
     app.extensions["portal.services"] = _service_directory(settings)
+    app.url_map.converters["int"] = security.BoundedIntConverter
 
     schema = settings.extra.get("schema")
     engine = make_engine(settings.database_url, schema=schema)
+    # An SQL error's message must not carry its parameters (a typed user name, a password).
+    engine.hide_parameters = True
     try:
         with engine.connect() as conn:
             conn.execute(text("select 1"))
@@ -117,22 +122,25 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     i18n.compile_catalogues(ROOT / "translations")
     Babel(app, locale_selector=i18n.select_locale)
     CSRFProtect(app)
-    limiter = security.make_limiter(app, settings.redis_url or "memory://")
-    app.extensions["portal.limits"] = security.RateLimits(
-        limiter,
-        {
-            "login": settings.login_limit,
-            "login_global": settings.login_limit_global,
-            "redeem": settings.redeem_limit,
-            "client_code": "120 per hour",
-        },
+    app.extensions["portal.keyring"] = settings.code_keyring()
+    counters: Counters = (
+        RedisCounters(redis_client)
+        if redis_client is not None
+        else SqlCounters(engine, current=request_db)
     )
+    app.extensions["portal.limits"] = RateLimits(
+        counters, settings.secret_key.encode(), limits_of(settings)
+    )
+    app.before_request(security.refuse_control_characters)
     app.after_request(security.set_headers)
     if settings.production:
         app.after_request(security.add_hsts)
-    security.keep_addresses_out_of_logs()
-
     register_blueprints(app)
+    from portal.web.context import questionnaire
+
+    with app.app_context():
+        item_ids = [item.id for item in questionnaire().items]
+    security.install_log_hygiene(app, item_ids)
 
     from portal.cli import register_commands
 

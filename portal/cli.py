@@ -64,7 +64,7 @@ def purge_command() -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(purge_command)
-    from portal.commands import questionnaire, services, stats, tablets, translations, users
+    from portal.commands import errors, questionnaire, services, stats, tablets, translations, users
 
     for command in (
         questionnaire.questionnaire_group,
@@ -74,6 +74,7 @@ def register_commands(app: Flask) -> None:
         translations.translations_group,
         tablets.tablets_group,
         services.services_group,
+        errors.errors_group,
     ):
         app.cli.add_command(command)
 

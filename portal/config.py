@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from portal.domain.keys import CodeKeyring
+
 
 class ConfigError(Exception):
     """A setting is missing or wrong; the message names the setting and fits on one line."""
@@ -32,7 +34,14 @@ class Settings:
     tablet_warning_seconds: int = 60
     redeem_limit: str = "30 per hour"
     login_limit: str = "10 per 15 minutes"
-    login_limit_global: str = "200 per hour"
+    # Failed sign-ins overall: past this circuit breaker each visit gets one failed try (a visit
+    # that has not failed is always heard, so a correct sign-in is never refused by it).
+    login_limit_global: str = "1000 per hour"
+    client_code_limit: str = "10 per hour"  # look-ups of a code by one visit (delete my answers)
+    client_code_limit_global: str = "1000 per hour"  # misses overall: the same kind of breaker
+    second_factor_limit: str = "5 per 15 minutes"  # wrong second-factor codes per account
+    submit_limit: str = "10 per hour"  # records made by one visit (and its later visits)
+    tablet_submit_limit: str = "120 per hour"  # records made on one shared tablet
     accessibility_contact: str = "saavutettavuus@example.invalid"
     canonical_base: str = "https://portal.example.invalid"
     questionnaire_path: Path | None = None
@@ -45,6 +54,10 @@ class Settings:
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+    def code_keyring(self) -> CodeKeyring:
+        """The holder of the code secret and cost (create_app makes it once, for every request)."""
+        return CodeKeyring(self.code_secret, self.kdf_log2n)
 
 
 def _instance_secret(instance_path: Path, name: str, nbytes: int) -> str:
@@ -139,7 +152,16 @@ def load_settings(instance_path: Path, env: Mapping[str, str] | None = None) -> 
         tablet_warning_seconds=_int(env, "PORTAL_TABLET_WARNING_SECONDS", 60, 10, 600),
         redeem_limit=_limit(env, "PORTAL_REDEEM_LIMIT", "30 per hour"),
         login_limit=_limit(env, "PORTAL_LOGIN_LIMIT", "10 per 15 minutes"),
-        login_limit_global=_limit(env, "PORTAL_LOGIN_LIMIT_GLOBAL", "200 per hour"),
+        login_limit_global=_limit(env, "PORTAL_LOGIN_LIMIT_GLOBAL", Settings.login_limit_global),
+        client_code_limit=_limit(env, "PORTAL_CLIENT_CODE_LIMIT", Settings.client_code_limit),
+        client_code_limit_global=_limit(
+            env, "PORTAL_CLIENT_CODE_LIMIT_GLOBAL", Settings.client_code_limit_global
+        ),
+        submit_limit=_limit(env, "PORTAL_SUBMIT_LIMIT", Settings.submit_limit),
+        second_factor_limit=_limit(
+            env, "PORTAL_SECOND_FACTOR_LIMIT", Settings.second_factor_limit
+        ),
+        tablet_submit_limit=_limit(env, "PORTAL_TABLET_SUBMIT_LIMIT", Settings.tablet_submit_limit),
         accessibility_contact=env.get("PORTAL_ACCESSIBILITY_CONTACT")
         or Settings.accessibility_contact,
         canonical_base=(env.get("PORTAL_CANONICAL_BASE") or Settings.canonical_base).rstrip("/"),

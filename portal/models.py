@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -30,13 +32,25 @@ class VisitSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
+# 64-bit ids: PostgreSQL's BIGINT; on SQLite an INTEGER primary key already holds 64 bits.
+RecordId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def new_record_id() -> int:
+    """A random record id: a sequential one would tell the order (and number) of visits."""
+    return 1 + secrets.randbelow(2**63 - 1)
+
+
 class Submission(Base):
     """One finished self-assessment. Found by `lookup_key` (derived from the code with a slow KDF);
-    the answers are in `sealed_answers`, encrypted with a second key derived from the code."""
+    the answers (and the provisional segment) are in `sealed_answers`, encrypted with a second
+    key derived from the code and padded to a fixed size."""
 
     __tablename__ = "submissions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(
+        RecordId, primary_key=True, autoincrement=False, default=new_record_id
+    )
     lookup_key: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     sealed_answers: Mapped[bytes] = mapped_column(LargeBinary)
     created_on: Mapped[dt.date] = mapped_column(Date)
@@ -45,8 +59,6 @@ class Submission(Base):
     questionnaire_version: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2))
     assisted: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Coarse, non-identifying result kept in clear for aggregate statistics only.
-    provisional_segment: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class Account(Base):
@@ -61,6 +73,11 @@ class Account(Base):
     language: Mapped[str] = mapped_column(String(2), default="fi")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_on: Mapped[dt.date] = mapped_column(Date)
+    # The second factor (portal/domain/second_factor.py): a sealed TOTP secret, the last time
+    # step used (a code works once), and the hashes of the unused recovery codes.
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary(128), nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    recovery_hashes: Mapped[str | None] = mapped_column(String(1000), nullable=True)
 
 
 class Review(Base):
@@ -70,7 +87,7 @@ class Review(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     submission_id: Mapped[int] = mapped_column(
-        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+        RecordId, ForeignKey("submissions.id", ondelete="CASCADE"), index=True
     )
     account_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
@@ -89,7 +106,11 @@ class Review(Base):
 
 
 class AuditEntry(Base):
-    """Who did what to which record, when. Staff actions may carry a time; never a code."""
+    """Who did what to which record, when. Never a code.
+
+    `record_ref` is a keyed hash (code secret) of the record id, so the database alone cannot
+    join an entry to a record; `at` is to the hour for record actions, to the minute otherwise.
+    """
 
     __tablename__ = "audit_log"
 
@@ -100,18 +121,24 @@ class AuditEntry(Base):
     )
     username: Mapped[str | None] = mapped_column(String(64), nullable=True)
     action: Mapped[str] = mapped_column(String(32))
-    submission_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    record_ref: Mapped[str | None] = mapped_column(String(16), nullable=True)
     detail: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Tablet(Base):
-    """A shared outreach tablet, enrolled by an administrator; its token is stored hashed."""
+    """A shared outreach tablet, enrolled by an administrator; its secrets are stored hashed.
+
+    `enroll_hash` is the hash of the one-time set-up token until it is used (then None);
+    `token_hash` is the hash of the device secret the tablet got in exchange (None until then).
+    """
 
     __tablename__ = "tablets"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     label: Mapped[str] = mapped_column(String(64))
-    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    token_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True, nullable=True)
+    enroll_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True, nullable=True)
+    enroll_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     enrolled_on: Mapped[dt.date] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -145,5 +172,28 @@ class CountedRedemption(Base):
     __tablename__ = "counted_redemptions"
 
     submission_id: Mapped[int] = mapped_column(
-        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+        RecordId, ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class RateCounter(Base):
+    """A rate-limit counter shared by every app instance when Redis is not configured.
+
+    `key` is an HMAC (server secret) of the limit, its subject (a visit, an account name) and
+    the time window, so the table never shows a name as typed.
+    """
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class StaffPolicy(Base):
+    """Settings an administrator chooses for every staff account (e.g. a second factor)."""
+
+    __tablename__ = "staff_policy"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))

@@ -1,16 +1,18 @@
-"""One place for response headers, session cookie settings and rate limits."""
+"""One place for response headers and log hygiene (rate limits: portal/rate_limits.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import math
-from dataclasses import dataclass
-from typing import Any
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
 
-from flask import Flask, Response, request
-from flask_limiter import Limiter
-from limits import parse
+from flask import Flask, Response, abort, request
+from werkzeug.routing import IntegerConverter, Map
+from werkzeug.wrappers import Response as BaseResponse
+
+R = TypeVar("R", bound=BaseResponse)
 
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
@@ -18,7 +20,8 @@ CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 's
 def set_headers(response: Response) -> Response:
     headers = response.headers
     headers["X-Content-Type-Options"] = "nosniff"
-    if request.endpoint == "static":
+    is_page = response.mimetype == "text/html"
+    if request.endpoint == "static" and response.status_code < 400 and not is_page:
         # CSS and scripts hold nothing personal; caching them saves prepaid data. The document
         # policies below mean nothing on a stylesheet or a script, and every cold page load
         # would carry them twice more (about 400 bytes each).
@@ -41,60 +44,113 @@ def add_hsts(response: Response) -> Response:
     return response
 
 
-class _NoAddresses(logging.Filter):
-    """Werkzeug's request log starts with the client's address; drop it before it is written."""
+_PATH = re.compile(r"(?<![\w/])/[^\s'\"]*")
+_WERKZEUG_ADDRESS = re.compile(r"^\S+ - - \[")
+_IP_FIELD = re.compile(r"ip=(?:\[[^\]]*\]|[0-9A-Fa-f:.]+)")
+_IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
+
+
+class LogHygiene(logging.Filter):
+    """Request lines and server messages say nothing identifying before they are written.
+
+    - Werkzeug's request log starts with the client's address: dropped.
+    - A query string may hold a pasted code: logged as `?…`.
+    - A path segment that is not a word of our own routes (a tablet set-up token, a code typed
+      into the address bar) is logged as `…`; `/q/housing` stays readable.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        super().__init__()
+        self.words = frozenset(words)
+
+    def clean_path(self, path: str) -> str:
+        bare, query, _ = path.partition("?")
+        kept = "/".join(s if s in self.words or s == "" else "…" for s in bare.split("/"))
+        return kept + ("?…" if query else "")
+
+    def clean(self, message: str) -> str:
+        message = _WERKZEUG_ADDRESS.sub("- - [", message, count=1)
+        # Werkzeug's date ("[01/Dec/2026 22:40:00]") is not a path: keep it as it is.
+        head, sep, rest = message.partition("] ")
+        if not sep:
+            head, rest = "", message
+        return head + sep + _PATH.sub(lambda m: self.clean_path(m.group(0)), rest)
+
+    def _clean_atoms(self, atoms: dict[str, Any]) -> dict[str, Any]:
+        """gunicorn's access-log atoms, whatever the format: no address, user agent, referrer
+        or header; the request line and path as in `clean`."""
+        kept = {k: v for k, v in atoms.items() if not k.startswith("{")}
+        for key in ("h", "a", "f", "u"):
+            kept[key] = "-"
+        if isinstance(kept.get("r"), str):
+            kept["r"] = _PATH.sub(lambda m: self.clean_path(m.group(0)), kept["r"])
+        if isinstance(kept.get("U"), str):
+            kept["U"] = self.clean_path(kept["U"])
+        if kept.get("q"):
+            kept["q"] = "…"
+        return type(atoms)(kept)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and " - - [" in record.msg:
-            record.msg = "-" + record.msg[record.msg.index(" - - [") :]
+        if isinstance(record.args, dict):
+            record.args = self._clean_atoms(record.args)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # pragma: no cover - a broken format: leave it be
+            return True
+        cleaned = self.clean(message)
+        if record.name.startswith("gunicorn"):
+            # gunicorn's error log names the peer ("Invalid request from ip=203.0.113.9: …").
+            cleaned = _IPV4.sub("-", _IP_FIELD.sub("ip=-", cleaned))
+        record.msg, record.args = cleaned, ()
         return True
 
 
-def keep_addresses_out_of_logs() -> None:
-    logger = logging.getLogger("werkzeug")
-    if not any(isinstance(f, _NoAddresses) for f in logger.filters):
-        logger.addFilter(_NoAddresses())
+def install_log_hygiene(app: Flask, extra_words: Iterable[str] = ()) -> LogHygiene:
+    """Put the filter on the development server's and gunicorn's loggers; SQL errors never
+    carry their parameters (a typed user name, sometimes a password)."""
+    words: set[str] = set(extra_words)
+    for rule in app.url_map.iter_rules():
+        words.update(p for p in rule.rule.split("/") if p and not p.startswith("<"))
+    static = Path(app.static_folder or "static")
+    words.update(p.name for p in static.rglob("*"))
+    hygiene = LogHygiene(words)
+    for name in ("werkzeug", "gunicorn.access", "gunicorn.error"):
+        logger = logging.getLogger(name)
+        for old in [f for f in logger.filters if isinstance(f, LogHygiene)]:
+            logger.removeFilter(old)
+        logger.addFilter(hygiene)
+    return hygiene
 
 
-@dataclass(frozen=True)
-class Blocked:
-    """A rate limit was reached; `retry_at` says when the next try is allowed."""
-
-    retry_at: dt.datetime
-
-    @property
-    def minutes(self) -> int:
-        seconds = (self.retry_at - dt.datetime.now(dt.UTC)).total_seconds()
-        return max(1, math.ceil(seconds / 60))
+def forget_browser_data(response: R) -> R:
+    """Tell the browser to drop what it holds for this site besides cookies: its HTTP cache and
+    any page storage (a shared tablet's next person must find nothing of the last)."""
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
-class RateLimits:
-    """Named limits checked by hand, so a check can come *before* expensive work (the KDF).
-
-    Keys are account names or a constant for overall limits: never an IP address.
-    """
-
-    def __init__(self, limiter: Limiter, limits: dict[str, str]) -> None:
-        self.limiter = limiter
-        self.items = {name: parse(text) for name, text in limits.items()}
-
-    def hit(self, name: str, key: str) -> Blocked | None:
-        item = self.items[name]
-        strategy = self.limiter.limiter
-        if strategy.hit(item, name, key):
-            return None
-        reset, _remaining = strategy.get_window_stats(item, name, key)
-        return Blocked(dt.datetime.fromtimestamp(reset, dt.UTC))
-
-    def clear(self, name: str, key: str) -> None:
-        self.limiter.limiter.clear(self.items[name], name, key)
+# Ids in URLs fit a 32-bit signed integer (PostgreSQL's INTEGER); anything bigger is no id of
+# ours and would make the database raise (2**63 on SQLite, 2**31 on PostgreSQL): a 404 instead.
+MAX_ID = 2**31 - 1
 
 
-def make_limiter(app: Flask, storage_uri: str) -> Limiter:
-    def no_key() -> str:
-        return "global"
+class BoundedIntConverter(IntegerConverter):
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
-    options: dict[str, Any] = {"storage_uri": storage_uri, "key_prefix": "portal", "app": app}
-    if storage_uri.startswith("memory"):
-        options.pop("key_prefix")
-    return Limiter(no_key, default_limits=[], headers_enabled=False, **options)
+
+# C0 control characters and DEL other than tab, CR and LF: no honest form or address holds
+# them, PostgreSQL refuses NUL in text, and a terminal or log reader may act on them.
+_CONTROL = frozenset(chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+
+
+def has_control_characters(values: Iterable[str]) -> bool:
+    return any(not _CONTROL.isdisjoint(value) for value in values)
+
+
+def refuse_control_characters() -> None:
+    """Before every request: a form or query with a control character gets the 400 page."""
+    fields = (*request.args.items(multi=True), *request.form.items(multi=True))
+    if has_control_characters(part for pair in fields for part in pair):
+        abort(400)

@@ -72,7 +72,7 @@ def store(
     code = new_code()
     submissions.store(
         session,
-        code=code,
+        keys=settings.code_keyring().keys(code),
         answers=answers,
         questionnaire_id=q.id,
         version=q.version,
@@ -80,8 +80,6 @@ def store(
         assisted=assisted,
         provisional_segment=None if result.segment is None else str(result.segment),
         today=today or dt.date.today(),
-        secret=settings.code_secret,
-        log2n=settings.kdf_log2n,
         days=settings.code_days,
     )
     session.commit()

@@ -21,15 +21,13 @@ def tablets_group() -> None:
     pass
 
 
-@tablets_group.command("enroll", help="Add a tablet and print its one-day set-up link.")
+@tablets_group.command("enroll", help="Add a tablet and print its one-time, one-day set-up link.")
 @click.argument("label")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
 def enroll(label: str, base_url: str) -> None:
-    settings = current_app.extensions["portal.settings"]
     with _session() as db:
-        enrollment = tablets.enroll(
-            db, label, secret_key=settings.secret_key, today=dt.date.today()
-        )
+        moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        enrollment = tablets.enroll(db, label, today=moment.date(), now=moment)
         db.commit()
         with current_app.test_request_context(base_url=base_url):
             link = url_for("tablet.enroll", token=enrollment.token, _external=True)

@@ -1,7 +1,12 @@
 """The audit log: who did what to which record, when. Written here, read here; never edited.
 
-An entry holds an account, a time, an action from a fixed list, an internal record id and at
-most a short fixed detail (a failure reason, a segment value). Never a code, never free text.
+An entry holds an account, a time, an action from a fixed list, a keyed reference to a record
+(CodeKeyring.record_ref: joinable to the records only with the code secret) and at most a short
+fixed detail (a failure reason, a segment value). Never a code, never free text.
+
+Times: an entry about a record keeps the hour only, others the minute. With a diary of who met
+whom when, the second a professional opened a record would name the client; the audit's use
+(who opened which records, on which day, how often) needs no finer time.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ class Action(StrEnum):
     ACCOUNT_CREATED = "account_created"
     ACCOUNT_DISABLED = "account_disabled"
     AUDIT_DOWNLOADED = "audit_downloaded"
+    SECOND_FACTOR_ON = "second_factor_on"
+    SECOND_FACTOR_OFF = "second_factor_off"
+    SECOND_FACTOR_REQUIRED = "second_factor_required"
 
 
 # Details are short machine words, so no text a person typed can ever reach the log.
@@ -39,8 +47,14 @@ _DETAIL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_:.-")
 
 
 def now_utc() -> dt.datetime:
-    """Audit times are UTC, without a time zone (as stored), to the second."""
+    """Audit times are UTC, without a time zone (as stored); `record` coarsens them."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def coarse(at: dt.datetime, about_a_record: bool) -> dt.datetime:
+    if about_a_record:
+        return at.replace(minute=0, second=0, microsecond=0)
+    return at.replace(second=0, microsecond=0)
 
 
 def record(
@@ -50,18 +64,18 @@ def record(
     at: dt.datetime,
     account: Account | None = None,
     username: str | None = None,
-    submission_id: int | None = None,
+    record_ref: str | None = None,
     detail: str | None = None,
 ) -> AuditEntry:
     """Add one entry; `username` names the actor when there is no account (the command line)."""
     if detail is not None and (len(detail) > 64 or not set(detail) <= _DETAIL_CHARS):
         raise ValueError("an audit detail is a short fixed word, never text a person typed")
     entry = AuditEntry(
-        at=at,
+        at=coarse(at, record_ref is not None),
         account_id=account.id if account is not None else None,
         username=account.username if account is not None else username,
         action=str(action),
-        submission_id=submission_id,
+        record_ref=record_ref,
         detail=detail,
     )
     session.add(entry)
@@ -114,7 +128,7 @@ def csv_lines(rows: Iterable[AuditEntry]) -> Iterable[str]:
                 row.at.isoformat(sep=" ") + "Z",
                 row.username or "",
                 row.action,
-                "" if row.submission_id is None else row.submission_id,
+                row.record_ref or "",
                 row.detail or "",
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 
@@ -76,3 +77,44 @@ def unseal(key: bytes, sealed: bytes, aad: bytes) -> bytes:
         return AESGCM(key).decrypt(nonce, body, aad)
     except InvalidTag:
         raise UnsealError("sealed data does not open with this key") from None
+
+
+@dataclass(frozen=True, repr=False)
+class CodeKeyring:
+    """The one holder of the code secret and the derivation cost, made once at start-up.
+
+    Everything that turns a code into keys asks this object, so nobody passes the secret and
+    the cost around by hand, and a repr or a traceback never shows the secret.
+    """
+
+    secret: bytes
+    log2n: int
+
+    def __post_init__(self) -> None:
+        if len(self.secret) < MIN_SECRET_BYTES:
+            raise ValueError(f"the code secret must hold at least {MIN_SECRET_BYTES} bytes")
+        if not 10 <= self.log2n <= 22:
+            raise ValueError("log2n must be between 10 and 22")
+
+    def keys(self, code: ClientCode) -> CodeKeys:
+        return derive_keys(code, self.secret, self.log2n)
+
+    def record_ref(self, record_id: int) -> str:
+        """A keyed reference to a record for the audit log: the same record always gives the
+        same reference, but without the secret the log cannot be joined to the records."""
+        message = b"portal/audit-record/v1:" + str(record_id).encode("ascii")
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()[:16]
+
+    def _staff_key(self) -> bytes:
+        return hmac.new(self.secret, b"portal/staff-second-factor/v1", hashlib.sha256).digest()
+
+    def seal_staff_secret(self, value: str, account_id: int) -> bytes:
+        """A staff member's TOTP secret, sealed and bound to their account."""
+        return seal(self._staff_key(), value.encode("ascii"), f"account:{account_id}".encode())
+
+    def open_staff_secret(self, sealed: bytes, account_id: int) -> str:
+        aad = f"account:{account_id}".encode()
+        return unseal(self._staff_key(), sealed, aad).decode("ascii")
+
+    def __repr__(self) -> str:
+        return f"CodeKeyring(<secret>, log2n={self.log2n})"

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain import rating, stats
 from portal.domain.codes import ClientCode
+from portal.domain.keys import CodeKeyring
 from portal.domain.questionnaire import Questionnaire
 from portal.domain.scoring import Result, assess
 from portal.domain.submissions import open_submission
@@ -43,6 +44,7 @@ class Opened:
     submission_id: int
     answers: dict[str, Any]
     code_tail: str  # the last group of the code, for the print view
+    provisional_segment: str | None = None  # sealed with the answers, not in clear
 
 
 @dataclass(frozen=True)
@@ -57,18 +59,16 @@ class Summary:
         return self.reviews[-1] if self.reviews else None
 
 
-def redeem(
-    session: Session, code: ClientCode, *, today: dt.date, secret: bytes, log2n: int
-) -> Opened:
+def redeem(session: Session, code: ClientCode, *, today: dt.date, keyring: CodeKeyring) -> Opened:
     """Open the record a code answers to; UnknownCode or ExpiredCode from the submissions module."""
-    opened = open_submission(session, code, today=today, secret=secret, log2n=log2n)
+    opened = open_submission(session, code, today=today, keyring=keyring)
     row = opened.submission
     if session.get(CountedRedemption, row.id) is None:
         # Counted once per record, in the month of its first redemption.
         session.add(CountedRedemption(submission_id=row.id))
         stats.count_redemption(session, day=today, assessed_on=row.created_on)
         session.flush()
-    return Opened(row.id, dict(opened.answers), code.last_group)
+    return Opened(row.id, dict(opened.answers), code.last_group, opened.provisional_segment)
 
 
 def summary(

@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from portal.domain.codes import ClientCode, CodeError, InvalidCode
-from portal.domain.keys import derive_keys, seal, unseal
+from portal.domain.keys import CodeKeyring, CodeKeys, seal, unseal
 from portal.models import Submission
 
 __all__ = [
@@ -32,7 +32,9 @@ __all__ = [
     "OpenedSubmission",
     "UnknownCode",
     "delete",
+    "delete_by_lookup_key",
     "open_submission",
+    "open_with_keys",
     "purge_expired",
     "store",
 ]
@@ -52,12 +54,13 @@ class OpenedSubmission:
 
     submission: Submission
     answers: dict[str, object]
+    provisional_segment: str | None = None
 
 
 def store(
     session: Session,
     *,
-    code: ClientCode,
+    keys: CodeKeys,
     answers: Mapping[str, object],
     questionnaire_id: str,
     version: str,
@@ -65,22 +68,21 @@ def store(
     assisted: bool,
     provisional_segment: str | None,
     today: dt.date,
-    secret: bytes,
-    log2n: int,
     days: int,
     on_new: Callable[[Submission], None] | None = None,
 ) -> Submission:
-    """Seal the answers under the code and add the record; the same code twice gives one record.
+    """Seal the answers and the provisional segment under the code's keys and add the record
+    (a random id, see models.new_record_id); the same code twice gives one
+    record. The caller derives `keys` (CodeKeyring.keys) once and may keep them for the visit.
 
     A double tap or a re-sent POST carries the same code, so a record that already holds this
     lookup key is returned as it is, even when the two requests race each other.
     """
-    keys = derive_keys(code, secret, log2n)
-    payload = json.dumps({"answers": dict(answers)}, ensure_ascii=False, sort_keys=True)
+    payload = {"answers": dict(answers), "segment": provisional_segment}
     values = {
         "lookup_key": keys.lookup,
         "sealed_answers": seal(
-            keys.seal, payload.encode("utf-8"), _aad(keys.lookup, questionnaire_id, version)
+            keys.seal, padded(payload), _aad(keys.lookup, questionnaire_id, version)
         ),
         "created_on": today,
         "expires_on": today + dt.timedelta(days=days),
@@ -88,7 +90,6 @@ def store(
         "questionnaire_version": version,
         "language": language,
         "assisted": assisted,
-        "provisional_segment": provisional_segment,
     }
     # Insert-or-ignore instead of catching IntegrityError under a SAVEPOINT: with the pysqlite
     # driver as portal/db.py sets it up, releasing a SAVEPOINT opened before any write COMMITS
@@ -106,31 +107,44 @@ def store(
 
 
 def open_submission(
-    session: Session, code: ClientCode, *, today: dt.date, secret: bytes, log2n: int
+    session: Session, code: ClientCode, *, today: dt.date, keyring: CodeKeyring
 ) -> OpenedSubmission:
     """The record and its answers; UnknownCode or ExpiredCode if it cannot be read."""
-    keys = derive_keys(code, secret, log2n)
+    return open_with_keys(session, keyring.keys(code), today=today)
+
+
+def open_with_keys(session: Session, keys: CodeKeys, *, today: dt.date) -> OpenedSubmission:
+    """As `open_submission`, with keys derived earlier (a visit derives them once, not per page)."""
     row = _find(session, Submission.lookup_key == keys.lookup)
     if row is None:
         raise UnknownCode("unknown")
     if row.expires_on < today:
         raise ExpiredCode("expired")
     aad = _aad(row.lookup_key, row.questionnaire_id, row.questionnaire_version)
+    # Trailing spaces are padding; JSON ignores them.
     payload = json.loads(unseal(keys.seal, row.sealed_answers, aad).decode("utf-8"))
-    return OpenedSubmission(submission=row, answers=dict(payload["answers"]))
+    # Records sealed before the segment moved into the payload have none: "cannot say yet".
+    segment = payload.get("segment")
+    return OpenedSubmission(
+        submission=row,
+        answers=dict(payload["answers"]),
+        provisional_segment=None if segment is None else str(segment),
+    )
 
 
-def delete(
-    session: Session, code: ClientCode, *, secret: bytes, log2n: int, today: dt.date
-) -> None:
+def delete(session: Session, code: ClientCode, *, keyring: CodeKeyring, today: dt.date) -> None:
     """Remove the record the code opens, expired or not; UnknownCode if there is none.
 
     The record's reviews go with it (ON DELETE CASCADE): a professional's confirmation of a
     segment is part of what the person asked to remove. `today` is accepted for symmetry with
     the other operations and is deliberately not used to refuse the deletion.
     """
-    keys = derive_keys(code, secret, log2n)
-    row = _find(session, Submission.lookup_key == keys.lookup)
+    delete_by_lookup_key(session, keyring.keys(code).lookup)
+
+
+def delete_by_lookup_key(session: Session, lookup_key: bytes) -> None:
+    """As `delete`, with the lookup key derived earlier (the confirmation step reuses it)."""
+    row = _find(session, Submission.lookup_key == lookup_key)
     if row is None:
         raise UnknownCode("unknown")
     session.delete(row)
@@ -142,6 +156,18 @@ def purge_expired(session: Session, today: dt.date) -> int:
     # The reviews of purged records go too, by ON DELETE CASCADE in the database.
     result = session.execute(sql_delete(Submission).where(Submission.expires_on < today))
     return cast(CursorResult[Any], result).rowcount
+
+
+# Every sealed record has the same length (one block for any honest answer set), so the size of
+# the ciphertext no longer tells how many questions were answered or skipped.
+SEALED_BLOCK = 4096
+
+
+def padded(payload: Mapping[str, object]) -> bytes:
+    """The payload as JSON, padded with spaces to a whole number of SEALED_BLOCKs."""
+    raw = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    size = -(-max(len(raw), 1) // SEALED_BLOCK) * SEALED_BLOCK
+    return raw + b" " * (size - len(raw))
 
 
 def _aad(lookup_key: bytes, questionnaire_id: str, version: str) -> bytes:

@@ -1,4 +1,10 @@
-"""Shared outreach tablets: enroll with a signed link, recognise by a device token, revoke."""
+"""Shared outreach tablets: enroll with a one-time link, recognise by a device secret, revoke.
+
+The set-up link holds only a random one-time token (its hash is stored). Opening the link and
+pressing "Set up" exchanges the token, once, for a fresh device secret that goes straight into
+the tablet's cookie and never appears in a URL; the token is then dead. So whoever sees the
+link later (a browser history, a proxy log, a chat where it was pasted) has nothing.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,17 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Tablet
 
-ENROLL_SALT = "portal/tablet-enroll/v1"
 ENROLL_SECONDS = 24 * 3600
+_MAX_TOKEN = 100  # a token is 43 characters; anything much longer is not one
 
 
 class EnrollmentError(Exception):
-    """An enrollment link is broken, expired or for a revoked tablet; `reason` says which."""
+    """A set-up link is broken, used, expired or for a revoked tablet; `reason` says which."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -28,49 +33,61 @@ class EnrollmentError(Exception):
 @dataclass(frozen=True)
 class Enrollment:
     tablet: Tablet
-    token: str  # the signed link's token; holds the device secret, so shown once only
+    token: str  # the one-time set-up token, shown once in the link; only its hash is kept
 
 
-def _hash(device_secret: str) -> bytes:
-    return hashlib.sha256(device_secret.encode()).digest()
+def _hash(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
 
 
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=ENROLL_SALT)
-
-
-def enroll(session: Session, label: str, *, secret_key: str, today: dt.date) -> Enrollment:
-    """A new tablet and its one-day enrollment token (flushes; the caller commits)."""
-    device_secret = secrets.token_urlsafe(32)
-    tablet = Tablet(label=label, token_hash=_hash(device_secret), enrolled_on=today, active=True)
+def enroll(session: Session, label: str, *, today: dt.date, now: dt.datetime) -> Enrollment:
+    """A new tablet and its one-time, one-day set-up token (flushes; the caller commits)."""
+    token = secrets.token_urlsafe(32)
+    tablet = Tablet(
+        label=label,
+        token_hash=None,
+        enroll_hash=_hash(token),
+        enroll_until=now + dt.timedelta(seconds=ENROLL_SECONDS),
+        enrolled_on=today,
+        active=True,
+    )
     session.add(tablet)
     session.flush()
-    token = _serializer(secret_key).dumps({"id": tablet.id, "s": device_secret})
     return Enrollment(tablet, token)
 
 
-def redeem_enrollment(
-    session: Session, token: str, *, secret_key: str, max_age: int = ENROLL_SECONDS
-) -> tuple[Tablet, str]:
-    """The tablet and the device secret to keep in the tablet's cookie."""
-    try:
-        data = _serializer(secret_key).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise EnrollmentError("expired") from None
-    except BadSignature:
-        raise EnrollmentError("invalid") from None
-    tablet = session.get(Tablet, data.get("id"))
-    device_secret = str(data.get("s", ""))
-    if tablet is None or tablet.token_hash != _hash(device_secret):
+def _pending(session: Session, token: str, now: dt.datetime) -> Tablet:
+    if not token or len(token) > _MAX_TOKEN:
         raise EnrollmentError("invalid")
+    tablet = session.scalars(select(Tablet).where(Tablet.enroll_hash == _hash(token))).one_or_none()
+    if tablet is None or tablet.enroll_until is None:
+        raise EnrollmentError("invalid")  # never made, or used already
     if not tablet.active:
         raise EnrollmentError("revoked")
+    if tablet.enroll_until < now:
+        raise EnrollmentError("expired")
+    return tablet
+
+
+def check_enrollment(session: Session, token: str, *, now: dt.datetime) -> Tablet:
+    """The tablet a set-up token would enroll, without using the token up."""
+    return _pending(session, token, now)
+
+
+def redeem_enrollment(session: Session, token: str, *, now: dt.datetime) -> tuple[Tablet, str]:
+    """Use the token up and give the tablet a fresh device secret, for its cookie (flushes)."""
+    tablet = _pending(session, token, now)
+    device_secret = secrets.token_urlsafe(32)
+    tablet.token_hash = _hash(device_secret)
+    tablet.enroll_hash = None
+    tablet.enroll_until = None
+    session.flush()
     return tablet, device_secret
 
 
 def recognise(session: Session, device_secret: str | None) -> Tablet | None:
     """The active tablet whose cookie this is, or None."""
-    if not device_secret or len(device_secret) > 100:
+    if not device_secret or len(device_secret) > _MAX_TOKEN:
         return None
     tablet = session.scalars(
         select(Tablet).where(Tablet.token_hash == _hash(device_secret))
@@ -79,7 +96,7 @@ def recognise(session: Session, device_secret: str | None) -> Tablet | None:
 
 
 def revoke(session: Session, tablet_id: int) -> bool:
-    tablet = session.get(Tablet, tablet_id)
+    tablet = session.get(Tablet, tablet_id) if 0 < tablet_id < 2**31 else None
     if tablet is None:
         return False
     tablet.active = False

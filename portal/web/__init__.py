@@ -19,12 +19,13 @@ def register_blueprints(app: Flask) -> None:
         pages,
         pro,
         pro_records,
+        pro_second_factor,
         tablet,
     )
 
-    # pro.py and pro_records.py add routes to one blueprint (pro_access.bp), as admin.py and
+    # pro.py, pro_records.py and pro_second_factor.py add routes to one blueprint (pro_access.bp), as admin.py and
     # admin_stats.py do to admin.bp: all are imported above, before any is registered.
-    del admin_stats, pro_records
+    del admin_stats, pro_records, pro_second_factor
     for module in (pages, client, deletion, tablet, pro, admin, fhir, experience):
         app.register_blueprint(module.bp)
     errors.register(app)
@@ -51,6 +52,7 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date, get_locale
 
     from portal.i18n import LANGUAGES, NATIVE_NAMES
+    from portal.web.redirects import path_of_request
 
     def lang_url(code: str) -> str:
         """The same page in another language (a plain link: works with JavaScript off).
@@ -60,7 +62,7 @@ def register_template_helpers(app: Flask) -> None:
         """
         args = {k: v for k, v in request.args.items() if KEPT_ARGS.get(k, _NEVER).fullmatch(v)}
         args["lang"] = code
-        return f"{request.path}?{urlencode(args)}"
+        return f"{path_of_request(request.path)}?{urlencode(args)}"
 
     @app.context_processor
     def globals_for_templates() -> dict[str, object]:

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from portal.domain import accounts, audit
+from portal.domain import accounts, audit, second_factor
 from portal.domain.audit import Action
 from portal.web.client import lang
 from portal.web.context import db
@@ -43,6 +43,9 @@ ACTION_TEXTS = {
     Action.ACCOUNT_CREATED: _l("Made an account"),
     Action.ACCOUNT_DISABLED: _l("Disabled an account"),
     Action.AUDIT_DOWNLOADED: _l("Downloaded the audit log"),
+    Action.SECOND_FACTOR_ON: _l("Set up a second factor"),
+    Action.SECOND_FACTOR_OFF: _l("Turned the second factor off"),
+    Action.SECOND_FACTOR_REQUIRED: _l("Changed the second-factor rule"),
 }
 
 
@@ -55,6 +58,8 @@ def _accounts_page(form: AccountForm | None = None, status: int = 200) -> tuple[
             role_texts=ROLE_TEXTS,
             disable_form=ConfirmForm(),
             min_length=accounts.MIN_PASSWORD_LENGTH,
+            second_factor_required=second_factor.required(db()),
+            without_second_factor=second_factor.accounts_without(db()),
         ),
         status,
     )
@@ -127,6 +132,25 @@ def disable_account(account_id: int) -> Response:
         )
         db().commit()
         flash(_("The account %(name)s has been disabled.", name=target.username))
+    return redirect(url_for("admin.home"), code=303)
+
+
+@bp.post("/second-factor")
+@admin_only
+def require_second_factor() -> Response:
+    """Require a second factor of every account (or stop requiring it)."""
+    if ConfirmForm().validate_on_submit():
+        on = request.form.get("require") == "1"
+        second_factor.set_required(db(), on)
+        audit.record(
+            db(),
+            Action.SECOND_FACTOR_REQUIRED,
+            at=audit.now_utc(),
+            account=staff().account,
+            detail="on" if on else "off",
+        )
+        db().commit()
+        flash(_("Saved."))
     return redirect(url_for("admin.home"), code=303)
 
 

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from portal.domain import codes, scoring, stats, submissions
+from portal.domain.keys import CodeKeys
 from portal.domain.questionnaire import (
     Answer,
     InvalidAnswer,
@@ -21,9 +22,20 @@ from portal.domain.questionnaire import (
     parse_answer,
 )
 from portal.i18n import _
+from portal.security import forget_browser_data
 from portal.web import acute_panel
 from portal.web.advice_view import advice_view
-from portal.web.context import db, questionnaire, questionnaire_for, settings
+from portal.web.context import (
+    VISIT_KEY,
+    db,
+    keyring,
+    limits,
+    questionnaire,
+    questionnaire_for,
+    settings,
+    visit_key,
+)
+from portal.web.errors import render_error
 from portal.web.forms import answer_form, raw_answer
 from portal.web.present import present_answers, present_result, qr_svg
 from portal.web.present_services import service_views
@@ -32,6 +44,7 @@ bp = Blueprint("client", __name__)
 
 VISIT = "visit"  # {"code": canonical code, "answers": {item_id: answer}}
 DONE = "done"  # the canonical code of the finished visit, until the visit ends
+DONE_KEYS = "done_keys"  # its derived keys, so the result and slip pages derive nothing again
 
 
 def lang() -> str:
@@ -44,10 +57,15 @@ def _visit() -> dict[str, Any] | None:
 
 
 def forget_visit() -> None:
-    """Forget everything about the person on this browser (new session id); keep the language."""
+    """Forget everything about the person on this browser (new session id); keep the language
+    and the random name the rate limits know this browser by."""
     keep_lang = lang()
+    keep_key = session.get(VISIT_KEY)
     session.clear_and_rotate()  # type: ignore[attr-defined]
     session["lang"] = keep_lang
+    # On a shared tablet each person gets a fresh one: the last person's tries are not theirs.
+    if isinstance(keep_key, str) and g.get("tablet") is None:
+        session[VISIT_KEY] = keep_key
 
 
 def start_new_visit(assisted: bool = False) -> None:
@@ -105,8 +123,15 @@ def _error_message(item: Item, reason: str) -> str:
 
 @bp.post("/start")
 def start() -> Response:
-    start_new_visit(assisted=g.get("tablet") is not None)
-    return redirect(url_for("client.question", item_id=questionnaire().items[0].id), code=303)
+    on_tablet = g.get("tablet") is not None
+    start_new_visit(assisted=on_tablet)
+    response = redirect(url_for("client.question", item_id=questionnaire().items[0].id), code=303)
+    if on_tablet:
+        from portal.web.tablet import mark_tablet_visit
+
+        mark_tablet_visit()
+        forget_browser_data(response)
+    return response
 
 
 @bp.get("/start")
@@ -193,36 +218,44 @@ def check() -> Response | str:
 
 
 @bp.post("/submit")
-def submit() -> Response:
+def submit() -> Response | tuple[str, int]:
     visit = _visit()
     if visit is None:
         # A re-sent Submit after the record was made: show the same result again.
         return redirect(url_for("client.result" if DONE in session else "client.visit_over"), 303)
+    tablet = g.get("tablet")
+    blocked = (
+        limits().hit("submit_tablet", str(tablet.id))
+        if tablet is not None
+        else limits().hit("submit", visit_key())
+    )
+    if blocked is not None:
+        return render_error(429)
     q = questionnaire()
     # Only the questions this person was asked are kept: an answer the skip logic hid since
     # (e.g. drug questions after choosing "none") is neither stored nor scored.
     asked = effective_answers(q, _parsed(visit["answers"]))
     answers: dict[str, Any] = {k: v for k, v in visit["answers"].items() if k in asked}
     result = scoring.assess(q, answers)
+    segment = None if result.segment is None else str(result.segment)
     code = codes.parse_code(visit["code"])
     config = settings()
+    keys = keyring().keys(code)
     submissions.store(
         db(),
-        code=code,
+        keys=keys,
         answers=answers,
         questionnaire_id=q.id,
         version=q.version,
         language=lang(),
         assisted=bool(session.get("tablet")),
-        provisional_segment=None if result.segment is None else str(result.segment),
+        provisional_segment=segment,
         today=dt.date.today(),
-        secret=config.code_secret,
-        log2n=config.kdf_log2n,
         days=config.code_days,
         on_new=lambda row: stats.count_assessment(
             db(),
             day=row.created_on,
-            segment=row.provisional_segment,
+            segment=segment,
             language=row.language,
             assisted=row.assisted,
         ),
@@ -231,6 +264,7 @@ def submit() -> Response:
     # From here on the visit holds no answers: only the code, so the result can be shown again.
     session.pop(VISIT)
     session[DONE] = code.canonical
+    session[DONE_KEYS] = {"lookup": keys.lookup, "seal": keys.seal}
     return redirect(url_for("client.result"), code=303)
 
 
@@ -239,11 +273,14 @@ def _finished() -> tuple[codes.ClientCode, submissions.OpenedSubmission] | None:
     if not isinstance(canonical, str):
         return None
     code = codes.parse_code(canonical)
-    config = settings()
+    held = session.get(DONE_KEYS)
+    if isinstance(held, dict):
+        keys = CodeKeys(lookup=bytes(held["lookup"]), seal=bytes(held["seal"]))
+    else:
+        keys = keyring().keys(code)
+        session[DONE_KEYS] = {"lookup": keys.lookup, "seal": keys.seal}
     try:
-        opened = submissions.open_submission(
-            db(), code, today=dt.date.today(), secret=config.code_secret, log2n=config.kdf_log2n
-        )
+        opened = submissions.open_with_keys(db(), keys, today=dt.date.today())
     except (submissions.UnknownCode, submissions.ExpiredCode):
         return None  # deleted meanwhile, or the visit outlived the record
     return code, opened
@@ -290,8 +327,10 @@ def finish() -> Response:
     """The person is done: forget the visit, so the next person on this device sees nothing."""
     forget_visit()
     if g.get("tablet") is not None:
-        return redirect(url_for("tablet.home", cleared=1), code=303)
-    return redirect(url_for("client.visit_over", finished=1), code=303)
+        target = url_for("tablet.home", cleared=1)
+    else:
+        target = url_for("client.visit_over", finished=1)
+    return forget_browser_data(redirect(target, code=303))
 
 
 @bp.get("/over")

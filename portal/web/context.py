@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import secrets
 from typing import cast
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, session
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.config import Settings
+from portal.domain.keys import CodeKeyring
 from portal.domain.questionnaire import Questionnaire, load, load_default, load_version
-from portal.security import RateLimits
+from portal.rate_limits import RateLimits
+
+VISIT_KEY = "limit_key"
 
 
 def settings() -> Settings:
@@ -21,12 +26,42 @@ def limits() -> RateLimits:
     return cast(RateLimits, current_app.extensions["portal.limits"])
 
 
+def now() -> dt.datetime:
+    """The current time (UTC, naive); tests may put another clock in app.extensions."""
+    clock = current_app.extensions.get("portal.clock")
+    return cast(dt.datetime, clock()) if clock else dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def keyring() -> CodeKeyring:
+    """The one holder of the code secret and the key-derivation cost, made at start-up."""
+    return cast(CodeKeyring, current_app.extensions["portal.keyring"])
+
+
+def visit_key() -> str:
+    """A random name for this browser's visits, for per-visit rate limits.
+
+    It outlives "a new person" on the same browser (forget_visit keeps it, as it keeps the
+    language), so starting afresh does not reset the visit's limits. It says nothing about
+    the person and is stored only hashed in the counters.
+    """
+    key = session.get(VISIT_KEY)
+    if not isinstance(key, str):
+        key = secrets.token_urlsafe(16)
+        session[VISIT_KEY] = key
+    return key
+
+
 def db() -> Session:
     """The request's database session, opened on first use and closed at teardown."""
     if "db" not in g:
         factory = cast(sessionmaker[Session], current_app.extensions["portal.sessionmaker"])
         g.db = factory()
     return cast(Session, g.db)
+
+
+def request_db() -> Session | None:
+    """The request's database session, or None outside a request (the command line)."""
+    return db() if has_request_context() else None
 
 
 def close_db(_exc: BaseException | None = None) -> None:

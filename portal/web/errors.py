@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import traceback
+from pathlib import Path
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
@@ -38,10 +40,20 @@ MESSAGES = {
         _l("The form was bigger than this service accepts."),
         _l("Go back and try again with shorter answers."),
     ),
+    414: (
+        _l("The address is too long"),
+        _l("The address of the page was longer than this service accepts."),
+        _l("Check the address, or go to the front page."),
+    ),
     429: (
         _l("Too many tries"),
         _l("There have been too many tries in a short time."),
         _l("Wait a while and try again."),
+    ),
+    431: (
+        _l("Too much was sent"),
+        _l("The browser sent more information with the page than this service accepts."),
+        _l("Close the browser, open it again and go to the front page."),
     ),
     500: (
         _l("Something went wrong on our side"),
@@ -54,6 +66,10 @@ MESSAGES = {
         _l("Try again in a few minutes."),
     ),
 }
+# What the reverse proxy may have to show on its own (deploy/: `error_page`), and gunicorn's
+# limits behind it: the same texts, as static pages in all three languages.
+MESSAGES[502] = MESSAGES[504] = MESSAGES[503]
+STATIC_PAGES = (400, 413, 414, 431, 500, 502, 503, 504)
 
 
 def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
@@ -64,6 +80,41 @@ def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
         ),
         status,
     )
+
+
+def static_page(status: int) -> str:
+    """The page for `status` in Finnish, Swedish and English at once, for the proxy to serve
+    when the app cannot answer (no language can be chosen there). No script, no form."""
+    from flask_babel import force_locale
+
+    from portal.i18n import LANGUAGES
+
+    parts = []
+    for code in LANGUAGES:
+        with force_locale(code):
+            title, what, todo = MESSAGES[status]
+            parts.append(
+                {
+                    "lang": code,
+                    "title": str(title),
+                    "what": str(what),
+                    "todo": str(todo),
+                    "front": str(_l("Go to the front page")),
+                    "code": str(_l("Error code: %(status)s", status=status)),
+                }
+            )
+    return render_template("errors/static.html", status=status, parts=parts)
+
+
+def write_static_pages(folder: Path) -> list[Path]:
+    """Write static/errors/<status>.html for every status the proxy may show itself."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for status in STATIC_PAGES:
+        path = folder / f"{status}.html"
+        path.write_text(static_page(status) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def register(app: Flask) -> None:
@@ -80,6 +131,18 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> tuple[str, int]:
-        # Log the type and place only: a message could echo what a person typed.
-        log.error("unhandled %s", type(exc).__name__, exc_info=exc)
+        log_unexpected(exc)
         return render_error(500)
+
+
+def log_unexpected(exc: BaseException) -> None:
+    """Log an error's type and where it happened, never its message: a message may echo what a
+    person typed, and a database's own message can hold a value ("Key (username)=(anna)")
+    even with the parameters hidden."""
+    chain: list[str] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(chain) < 5:
+        frames = "".join(traceback.format_tb(seen.__traceback__))
+        chain.append(f"{type(seen).__module__}.{type(seen).__qualname__}\n{frames}")
+        seen = seen.__cause__ or seen.__context__
+    log.error("unhandled %s", "\ncaused by ".join(chain))

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from portal.sessions import ServerSideSessionInterface, VisitSessionData
 from portal.web.client import DONE, VISIT
 from portal.web.context import close_db, questionnaire, settings
+from portal.web.redirects import safe_path
 
 bp = Blueprint("pages", __name__)
 bp.teardown_app_request(close_db)
@@ -36,7 +37,7 @@ def _expiry_globals() -> dict[str, object]:
     seconds = expiry_seconds()
     here = None
     if seconds is not None and request.endpoint and request.url_rule is not None:
-        here = url_for(request.endpoint, **(request.view_args or {}))
+        here = safe_path(url_for(request.endpoint, **(request.view_args or {})), "/")
     return {
         "expiry": seconds,
         "expiry_warning": WARNING_SECONDS,
@@ -54,10 +55,11 @@ def keep() -> Response | tuple[str, int]:
     without script the form is a plain POST that goes back to the page it came from.
     """
     if request.headers.get("X-Keep") == "1":
-        return ("", 204) if expiry_seconds() is not None else ("", 410)
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target[1:2] in ("/", "\\"):
-        target = url_for("pages.landing")
+        # A shared tablet's visit counts too: this request has just restarted its idle clock
+        # (portal/web/tablet.py), so "I am still here" can tell the server, not only the page.
+        alive = expiry_seconds() is not None or bool(session.get("tablet"))
+        return ("", 204) if alive else ("", 410)
+    target = safe_path(request.form.get("next"), url_for("pages.landing"))
     return redirect(target, code=303)
 
 

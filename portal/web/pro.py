@@ -6,43 +6,43 @@ The blueprint and the sign-in checks are in `pro_access.py`; a client's record i
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from portal.domain import accounts, audit
+from portal.domain import accounts, audit, second_factor
 from portal.domain.audit import Action
-from portal.models import Account
 from portal.web.context import db, limits
 from portal.web.pro_access import (
-    Staff,
     admin_only,
     bp,
     hasher,
     redeem_page,
     signed_in,
     staff,
+    start_session,
 )
+from portal.web.pro_second_factor import hold_for_second_factor, needs_second_factor
 from portal.web.staff_forms import WEAK_PASSWORD_TEXTS, LanguageForm, LoginForm, PasswordForm
 
 __all__ = ["admin_only", "bp", "hasher", "signed_in", "staff"]
 
-
-def _start_session(account: Account) -> None:
-    """A new session id for every sign-in (and password change), in the account's language."""
-    session.clear_and_rotate()  # type: ignore[attr-defined]
-    login_user(Staff(account))
-    session.pop("_id", None)  # Flask-Login's address-and-browser hash: not kept
-    session["lang"] = account.language
+FAILED = "login_failed"  # this browser has failed a sign-in (see the circuit breaker in _sign_in)
 
 
 def _sign_in(form: LoginForm) -> Response | int:
     """Sign in, or put the reason on the form and return the status to show it with."""
     name = accounts.normalise_name(form.username.data or "")[:64]
     known = accounts.find(db(), name)
-    blocked = limits().hit("login_global", "all") or limits().hit("login", name)
+    # Only failures count, per account name: a correct sign-in never adds to any count. The
+    # overall count is a circuit breaker: past it, a browser that has already failed gets no
+    # more tries, while one that has not is always heard (so it never refuses a correct
+    # sign-in on a first try). Both are checked before the password is hashed.
+    blocked = limits().exceeded("login", name)
+    if blocked is None and session.get(FAILED):
+        blocked = limits().exceeded("login_global", "all")
     if blocked is not None:
         audit.record(
             db(), Action.LOGIN_FAILED, at=audit.now_utc(), account=known, detail="rate_limited"
@@ -67,12 +67,17 @@ def _sign_in(form: LoginForm) -> Response | int:
         # An unknown name is not written down: it may be a password typed in the wrong field.
         audit.record(db(), Action.LOGIN_FAILED, at=audit.now_utc(), account=known, detail=reason)
         db().commit()
+        limits().hit("login", name)
+        limits().hit("login_global", "all")
+        session[FAILED] = True
         form.password.errors = [
             _("The user name or the password is not right. Check both and try again.")
         ]
         return 200
     limits().clear("login", name)
-    _start_session(account)
+    if needs_second_factor(account):
+        return hold_for_second_factor(account)
+    start_session(account)
     audit.record(db(), Action.LOGIN, at=audit.now_utc(), account=account)
     db().commit()
     return redirect(url_for("pro.home"), code=303)
@@ -114,6 +119,8 @@ def _account_page(
         language_form=language or LanguageForm(data={"language": staff().account.language}),
         password_form=password or PasswordForm(formdata=None),
         min_length=accounts.MIN_PASSWORD_LENGTH,
+        second_factor_required=second_factor.required(db()),
+        off_failed=request.args.get("off_failed") == "1",
     )
 
 
@@ -153,7 +160,7 @@ def change_password() -> Response | str:
         else:
             audit.record(db(), Action.PASSWORD_CHANGED, at=audit.now_utc(), account=me)
             db().commit()
-            _start_session(me)
+            start_session(me)
             flash(_("Your password has been changed."))
             return redirect(url_for("pro.account"), code=303)
     return _account_page(password=form)

@@ -11,9 +11,9 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from argon2 import PasswordHasher
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
 from flask.blueprints import BlueprintSetupState
-from flask_login import LoginManager, UserMixin, current_user
+from flask_login import LoginManager, UserMixin, current_user, login_user
 from werkzeug.wrappers import Response
 
 from portal.domain import accounts
@@ -103,3 +103,11 @@ def _staff_globals() -> dict[str, object]:
 def redeem_page(form: RedeemForm | None = None, status: int = 200) -> tuple[str, int]:
     """A signed-in professional's home: the one-field code form."""
     return render_template("pro/redeem.html", form=form or RedeemForm(formdata=None)), status
+
+
+def start_session(account: Account) -> None:
+    """A new session id for every sign-in (and password change), in the account's language."""
+    session.clear_and_rotate()  # type: ignore[attr-defined]
+    login_user(Staff(account))
+    session.pop("_id", None)  # Flask-Login's address-and-browser hash: not kept
+    session["lang"] = account.language

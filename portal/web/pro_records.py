@@ -22,7 +22,7 @@ from portal.domain.codes import InvalidCode, parse_code
 from portal.domain.submissions import ExpiredCode, UnknownCode
 from portal.models import Submission
 from portal.web.advice_view import advice_view
-from portal.web.context import db, limits, questionnaire_for, settings
+from portal.web.context import db, keyring, limits, questionnaire_for, settings
 from portal.web.present import present_answers, present_result
 from portal.web.present_services import service_views
 from portal.web.pro_access import bp, redeem_page, signed_in, staff
@@ -71,7 +71,7 @@ def _log(action: Action, submission_id: int | None = None, detail: str | None = 
         action,
         at=audit.now_utc(),
         account=staff().account,
-        submission_id=submission_id,
+        record_ref=None if submission_id is None else keyring().record_ref(submission_id),
         detail=detail,
     )
     db().commit()
@@ -104,11 +104,8 @@ def redeem() -> Response | tuple[str, int]:
         code = parse_code(form.code.data or "")
     except InvalidCode as error:
         return _failed(form, _code_problem(error), error.reason, 400)
-    config = settings()
     try:
-        opened = redemption.redeem(
-            db(), code, today=dt.date.today(), secret=config.code_secret, log2n=config.kdf_log2n
-        )
+        opened = redemption.redeem(db(), code, today=dt.date.today(), keyring=keyring())
     except UnknownCode:
         message = _(
             "No answers were found with this code. Check the code with the client: "
@@ -126,6 +123,7 @@ def redeem() -> Response | tuple[str, int]:
         "id": opened.submission_id,
         "answers": opened.answers,
         "tail": opened.code_tail,
+        "segment": opened.provisional_segment,
     }
     return redirect(url_for("pro.record"), code=303)
 

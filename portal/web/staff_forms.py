@@ -221,3 +221,11 @@ WEAK_PASSWORD_TEXTS = {
     "common": _l("This password is too common or too easy to guess. Choose another one."),
     "contains_name": _l("The password must not contain the user name."),
 }
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Enter the code"))],
+        render_kw={**_NO_AUTOFILL, "autocomplete": "one-time-code", "autofocus": True},
+    )

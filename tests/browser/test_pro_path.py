@@ -102,9 +102,9 @@ def test_a_finnish_professional_redeems_corrects_prints_and_exports(
 
     with sessions(app)() as session:
         rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-        steps = [(r.username, r.action, r.submission_id) for r in rows]
+        steps = [(r.username, r.action, r.record_ref) for r in rows]
         everything = " ".join(
-            f"{r.username} {r.action} {r.submission_id} {r.detail} {r.at}" for r in rows
+            f"{r.username} {r.action} {r.record_ref} {r.detail} {r.at}" for r in rows
         ).upper()
     record = steps[1][2]
     assert record is not None

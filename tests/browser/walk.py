@@ -376,18 +376,22 @@ def _expired(_page: Page, server: LiveServer) -> str:
     q = questionnaire_of(server)
     with server.app.extensions["portal.sessionmaker"]() as db:
         submissions.store(
-            db, code=code, answers={}, questionnaire_id=q.id, version=q.version, language="fi",
+            db, keys=config.code_keyring().keys(code), answers={}, questionnaire_id=q.id, version=q.version, language="fi",
             assisted=False, provisional_segment=None, today=dt.date(2000, 1, 1),
-            secret=config.code_secret, log2n=config.kdf_log2n, days=config.code_days,
+            days=config.code_days,
         )  # fmt: skip
         db.commit()
     return code.grouped
 
 
 def _too_many_tries(page: Page, server: LiveServer) -> None:
-    limits = server.app.extensions["portal.limits"]
-    while limits.hit("client_code", "all") is None:  # use up the hour's allowance
-        pass
+    """Use up this visit's look-ups of a code (the limit is per visit), then try once more."""
+    config = server.app.extensions["portal.settings"]
+    allowed = int(config.client_code_limit.split()[0])
+    with same_visit(page, server) as client:
+        token = _token_of(client, "/delete")
+        for _ in range(allowed):
+            client.post("/delete", data={"csrf_token": token, "code": codes.new_code().grouped})
     page.goto(server.url + "/delete")
     page.fill("#code", codes.new_code().grouped)
     page.locator("main form button[type=submit]").click()
@@ -449,11 +453,10 @@ def store_for_pro(server: LiveServer) -> str:
     result = scoring.assess(q, answers)
     with server.app.extensions["portal.sessionmaker"]() as db:
         submissions.store(
-            db, code=code, answers=answers, questionnaire_id=q.id, version=q.version,
+            db, keys=config.code_keyring().keys(code), answers=answers, questionnaire_id=q.id, version=q.version,
             language="sv", assisted=False,
             provisional_segment=None if result.segment is None else str(result.segment),
-            today=dt.date.today(), secret=config.code_secret, log2n=config.kdf_log2n,
-            days=config.code_days,
+            today=dt.date.today(), days=config.code_days,
         )  # fmt: skip
         db.commit()
     return code.grouped
@@ -478,6 +481,56 @@ def _signed_in_then(path: str, role: str = "pro") -> Callable[[Page, LiveServer]
     return reach
 
 
+def _second_factor(page: Page, server: LiveServer) -> None:
+    """An account with a second factor: the password leads to the code page."""
+    from portal.domain import accounts, second_factor
+
+    make_staff(server, username="guarded")
+    with server.app.extensions["portal.sessionmaker"]() as db:
+        account = accounts.find(db, "guarded")
+        assert account is not None
+        if account.totp_secret is None:
+            moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            keyring = server.app.extensions["portal.keyring"]
+            second_factor.enable(db, account, second_factor.new_secret(), keyring, moment)
+            db.commit()
+    page.goto(server.url + "/pro/")
+    page.fill("#username", "guarded")
+    page.fill("#password", STAFF_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/pro/second-factor")
+
+
+def _second_factor_off_failed(page: Page, server: LiveServer) -> None:
+    """Signed in with a second factor, then a wrong code to turn it off."""
+    import secrets
+
+    import pyotp
+
+    from portal.domain import accounts, second_factor
+
+    name = make_staff(server, username=f"guarded-{secrets.token_hex(3)}")
+    secret = second_factor.new_secret()
+    with server.app.extensions["portal.sessionmaker"]() as db:
+        account = accounts.find(db, name)
+        assert account is not None
+        moment = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=2)
+        second_factor.enable(db, account, secret, server.app.extensions["portal.keyring"], moment)
+        db.commit()
+    page.goto(server.url + "/pro/")
+    page.fill("#username", name)
+    page.fill("#password", STAFF_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/pro/second-factor")
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/pro/")
+    page.goto(server.url + "/pro/account")
+    page.fill("#off-code", "000000")
+    page.locator("form[action$='/off'] button[type=submit]").click()
+    page.wait_for_url("**/pro/account?off_failed=1")
+
+
 def _admin_form_error(page: Page, server: LiveServer) -> None:
     _signed_in_then("/pro/admin/", role="admin")(page, server)
     page.locator("form[action$='/accounts'] button[type=submit]").click()
@@ -488,16 +541,25 @@ def _admin_form_error(page: Page, server: LiveServer) -> None:
 
 def enroll_tablet(page: Page, server: LiveServer) -> None:
     """Open a fresh set-up link on this browser, as an administrator's link would be opened."""
+
+    page.goto(server.url + enroll_link(server))
+    page.locator("main form button[type=submit]").click()  # Set up this tablet
+    page.wait_for_url("**/tablet/?enrolled=1")
+
+
+def enroll_link(server: LiveServer) -> str:
+    """A fresh one-time set-up link, as `portal tablets enroll` prints it."""
     from portal.domain import tablets
 
-    config = server.app.extensions["portal.settings"]
     with server.app.extensions["portal.sessionmaker"]() as db:
-        enrollment = tablets.enroll(
-            db, "street team", secret_key=config.secret_key, today=dt.date.today()
-        )
+        moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        enrollment = tablets.enroll(db, "street team", today=moment.date(), now=moment)
         db.commit()
-    page.goto(f"{server.url}/tablet/enroll/{enrollment.token}")
-    page.wait_for_url("**/tablet/?enrolled=1")
+    return f"/tablet/enroll/{enrollment.token}"
+
+
+def _enroll_page(page: Page, server: LiveServer) -> None:
+    page.goto(server.url + enroll_link(server))
 
 
 def _tablet_then(step: str) -> Callable[[Page, LiveServer], None]:
@@ -688,6 +750,15 @@ def states() -> list[State]:
               _record_then("/pro/record/print"), needs=("pro.print_view",)),
         State("pro-account", "pro", "pro.account", "sign in, open the account page",
               _signed_in_then("/pro/account"), needs=("pro.account",)),
+        State("pro-second-factor", "pro", "pro.second_factor_page",
+              "sign in to an account with a second factor", _second_factor,
+              needs=("pro.second_factor_page",)),
+        State("pro-second-factor-setup", "pro", "pro.account_second_factor",
+              "account page, Set up a second factor",
+              _signed_in_then("/pro/account/second-factor"), needs=("pro.account_second_factor",)),
+        State("pro-account-second-factor-off-failed", "pro", "pro.account",
+              "second factor on, a wrong code to turn it off", _second_factor_off_failed,
+              needs=("pro.account",)),
         State("pro-time-warning", "pro", "pro.home",
               "signed in, left alone until two minutes before being signed out",
               _time_warning(_signed_in_then("/pro/")), needs=("pro.home",), js_only=True,
@@ -704,6 +775,8 @@ def states() -> list[State]:
               "administrator: the service directory", _signed_in_then("/pro/admin/services", role="admin"),
               needs=("admin.services_directory",), expect=("table",)),
         # --- the shared tablet
+        State("tablet-enroll", "tablet", "tablet.enroll", "open a one-time set-up link",
+              _enroll_page, needs=("tablet.enroll",)),
         State("tablet-enrolled", "tablet", "tablet.home", "open a set-up link on the tablet",
               enroll_tablet, needs=("tablet.enroll",), covers=("tablet.enroll",)),
         State("tablet-cleared", "tablet", "tablet.home", "set up, then the idle reset",

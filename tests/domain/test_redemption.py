@@ -24,7 +24,7 @@ def open_(
     db_session: Session, settings: Settings, code: ClientCode, today: dt.date = TODAY
 ) -> redemption.Opened:
     return redemption.redeem(
-        db_session, code, today=today, secret=settings.code_secret, log2n=settings.kdf_log2n
+        db_session, code, today=today, keyring=settings.code_keyring()
     )
 
 
@@ -195,12 +195,14 @@ def test_the_audit_log_reads_newest_first_and_downloads_as_csv(db_session: Sessi
             action,
             at=dt.datetime(2025, 3, 1, 9, minute),
             username="anna",
-            submission_id=None if action is Action.LOGIN else 7,
+            record_ref=None if action is Action.LOGIN else "0123456789abcdef",
         )
     db_session.commit()
     assert [e.action for e in audit.entries(db_session)] == ["confirm", "redeem", "login"]
     assert audit.count(db_session, action="redeem") == 1
     lines = list(audit.csv_lines(audit.all_entries(db_session)))
     assert lines[0] == "id,time_utc,account,action,record,detail\r\n"
-    assert lines[2] == "2,2025-03-01 09:01:00Z,anna,redeem,7,\r\n"
+    # An entry about a record keeps the hour only; a sign-in, the minute.
+    assert lines[1] == "1,2025-03-01 09:00:00Z,anna,login,,\r\n"
+    assert lines[2] == "2,2025-03-01 09:00:00Z,anna,redeem,0123456789abcdef,\r\n"
     assert len(db_session.scalars(select(AuditEntry)).all()) == 3

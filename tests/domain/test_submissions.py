@@ -40,7 +40,7 @@ def _store(
 ) -> Submission:
     return store(
         session,
-        code=code,
+        keys=settings.code_keyring().keys(code),
         answers=ANSWERS,
         questionnaire_id="core",
         version="1.0",
@@ -48,15 +48,13 @@ def _store(
         assisted=False,
         provisional_segment="supported",
         today=today,
-        secret=settings.code_secret,
-        log2n=settings.kdf_log2n,
         days=settings.code_days,
     )
 
 
 def _open(session: Session, settings: Settings, code: ClientCode, today: dt.date = TODAY) -> Any:
     return open_submission(
-        session, code, today=today, secret=settings.code_secret, log2n=settings.kdf_log2n
+        session, code, today=today, keyring=settings.code_keyring()
     )
 
 
@@ -74,7 +72,7 @@ def test_a_stored_submission_opens_with_its_code(db_session: Session, settings: 
     assert row.created_on == TODAY
     assert row.expires_on == TODAY + dt.timedelta(days=settings.code_days)
     assert (row.questionnaire_id, row.questionnaire_version, row.language) == ("core", "1.0", "fi")
-    assert row.provisional_segment == "supported" and row.assisted is False
+    assert opened.provisional_segment == "supported" and row.assisted is False
 
 
 def test_store_flushes_but_leaves_the_commit_to_the_caller(
@@ -123,12 +121,12 @@ def test_a_deleted_submission_cannot_be_opened_again(
     _store(db_session, settings, code)
     _store(db_session, settings, other)
     db_session.commit()
-    delete(db_session, code, secret=settings.code_secret, log2n=settings.kdf_log2n, today=TODAY)
+    delete(db_session, code, keyring=settings.code_keyring(), today=TODAY)
     db_session.commit()
     with pytest.raises(UnknownCode):
         _open(db_session, settings, code)
     with pytest.raises(UnknownCode):
-        delete(db_session, code, secret=settings.code_secret, log2n=settings.kdf_log2n, today=TODAY)
+        delete(db_session, code, keyring=settings.code_keyring(), today=TODAY)
     assert _open(db_session, settings, other).answers == ANSWERS
 
 
@@ -139,7 +137,7 @@ def test_an_expired_submission_can_still_be_deleted(
     _store(db_session, settings, code)
     db_session.commit()
     later = TODAY + dt.timedelta(days=settings.code_days + 5)
-    delete(db_session, code, secret=settings.code_secret, log2n=settings.kdf_log2n, today=later)
+    delete(db_session, code, keyring=settings.code_keyring(), today=later)
     db_session.commit()
     assert _count(db_session) == 0
 
@@ -160,7 +158,7 @@ def test_deleting_a_submission_removes_its_reviews(db_session: Session, settings
         )
     )
     db_session.commit()
-    delete(db_session, code, secret=settings.code_secret, log2n=settings.kdf_log2n, today=TODAY)
+    delete(db_session, code, keyring=settings.code_keyring(), today=TODAY)
     db_session.commit()
     assert _count(db_session, Review) == 0
     assert _count(db_session, Account) == 1
@@ -277,8 +275,7 @@ def test_the_database_holds_neither_the_code_nor_any_answer(
             delete(
                 db_session,
                 codes[2],
-                secret=settings.code_secret,
-                log2n=settings.kdf_log2n,
+                keyring=settings.code_keyring(),
                 today=TODAY,
             )
             db_session.commit()

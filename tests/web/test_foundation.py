@@ -190,12 +190,9 @@ def test_unreachable_database_stops_start_up_with_one_clear_line(tmp_path: Path)
     assert lines[0].startswith("portal: configuration error: PORTAL_DATABASE_URL")
 
 
-def test_werkzeug_request_log_never_holds_the_address() -> None:
+def test_werkzeug_request_log_never_holds_the_address(app: Flask) -> None:
     import logging
 
-    from portal.security import keep_addresses_out_of_logs
-
-    keep_addresses_out_of_logs()
     logger = logging.getLogger("werkzeug")
     record = logger.makeRecord(
         "werkzeug", logging.INFO, __file__, 1,

@@ -42,7 +42,7 @@ def audit_rows(app: Flask) -> list[AuditEntry]:
 
 def assert_no_code_in_audit(app: Flask, code: ClientCode) -> None:
     for row in audit_rows(app):
-        text = " ".join(str(v) for v in (row.username, row.action, row.detail, row.submission_id))
+        text = " ".join(str(v) for v in (row.username, row.action, row.detail, row.record_ref))
         assert code.canonical not in text.upper()
         for group in code.grouped.split("-")[:3]:
             assert group not in text.upper()
@@ -58,7 +58,8 @@ def test_a_code_typed_in_lower_case_with_spaces_opens_the_summary(
     assert h1(html) == "Yhteenveto asiakkaan vastauksista"
     assert code.canonical not in html and code.grouped not in html
     rows = audit_rows(app)
-    assert [(r.action, r.submission_id) for r in rows[-1:]] == [("redeem", 1)]
+    [last] = rows[-1:]
+    assert last.action == "redeem" and last.record_ref is not None and len(last.record_ref) == 16
     assert_no_code_in_audit(app, code)
 
 

@@ -1,4 +1,4 @@
-"""A shared outreach tablet: enrolled by a signed link; the next person sees nothing of the last."""
+"""A shared outreach tablet: enrolled by a one-time link; the next person sees nothing of the last."""
 
 from __future__ import annotations
 
@@ -14,14 +14,18 @@ from portal.models import Submission, VisitSession
 from tests.web.test_client_path import Q, answer, answer_all, count, submit, token
 
 
-def enrolled(app: Flask, client: FlaskClient) -> int:
+def enroll_link(app: Flask) -> tuple[int, str]:
     with app.extensions["portal.sessionmaker"]() as db:
-        enrollment = tablets.enroll(
-            db, "Street team 1", secret_key=app.config["SECRET_KEY"], today=dt.date(2026, 11, 23)
-        )
+        moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        enrollment = tablets.enroll(db, "Street team 1", today=moment.date(), now=moment)
         db.commit()
-        tablet_id = enrollment.tablet.id
-    response = client.get(f"/tablet/enroll/{enrollment.token}?lang=en")
+        return enrollment.tablet.id, f"/tablet/enroll/{enrollment.token}"
+
+
+def enrolled(app: Flask, client: FlaskClient) -> int:
+    tablet_id, link = enroll_link(app)
+    html = client.get(f"{link}?lang=en").get_data(as_text=True)
+    response = client.post(link, data={"csrf_token": token(html)})
     assert response.status_code == 303
     assert "portal_tablet=" in response.headers["Set-Cookie"]
     return tablet_id
@@ -69,7 +73,7 @@ def test_clear_now_leaves_nothing_of_the_person(app: Flask, client: FlaskClient)
     answer(client, "housing", Q.item("housing").options[0].value)
     html = client.get("/check").get_data(as_text=True)
     response = client.post("/tablet/clear", data={"csrf_token": token(html)})
-    assert response.headers["Clear-Site-Data"] == '"cache"'
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert client.get("/check").location.endswith("/over")
     with app.extensions["portal.sessionmaker"]() as db:
         rows = db.scalars(select(VisitSession)).all()
@@ -108,14 +112,11 @@ def test_a_forged_or_expired_enrollment_link_says_so(app: Flask, client: FlaskCl
     assert response.status_code == 400
     assert "broken" in response.get_data(as_text=True)
     with app.extensions["portal.sessionmaker"]() as db:
-        enrollment = tablets.enroll(
-            db, "Old", secret_key=app.config["SECRET_KEY"], today=dt.date(2026, 11, 1)
-        )
+        then = dt.datetime(2026, 11, 1, 12, 0)
+        enrollment = tablets.enroll(db, "Old", today=then.date(), now=then)
         db.commit()
         try:
-            tablets.redeem_enrollment(
-                db, enrollment.token, secret_key=app.config["SECRET_KEY"], max_age=-1
-            )
+            tablets.redeem_enrollment(db, enrollment.token, now=then + dt.timedelta(days=2))
         except tablets.EnrollmentError as exc:
             assert exc.reason == "expired"
         else:

@@ -1,0 +1,221 @@
+"""Rate limits every app instance shares: counters in Redis when configured, else in the database.
+
+Limits are windows that start at the first try ("10 per 15 minutes": at most 10 in the 15
+minutes from the first, then a fresh window), checked by
+hand so a check can come *before* expensive work (the key derivation, a password hash). A key is
+a visit, an account name or a tablet, never an address; it is stored only as an HMAC under the
+server secret, so neither Redis nor the database shows a name as typed (sometimes a password).
+
+Why the database without Redis: gunicorn's workers share no memory, so counters in memory let
+each worker allow the full limit (two workers, twice the tries). The database is the one thing
+every worker already shares.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import math
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from limits import parse
+from sqlalchemy import Engine, Executable, case, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from portal.config import Settings
+from portal.models import RateCounter
+
+
+class Counters(Protocol):
+    def add(self, key: str, seconds: int) -> tuple[int, float]:
+        """Count one more under `key`; the count so far and when its window ends (epoch).
+
+        A window starts at its first hit and lasts `seconds`; the next hit after it starts anew.
+        """
+
+    def peek(self, key: str) -> tuple[int, float]: ...
+
+    def reset(self, key: str) -> None: ...
+
+
+class SqlCounters:
+    """Counters in the app's own database, committed at once (never rolled back with whatever
+    the request does next).
+
+    Inside a request they go through the request's own database session (`current`), which
+    is committed: on SQLite a second connection writing while the request's session holds a
+    read snapshot would make that session's next write fail ("database is locked"). Every
+    caller counts before it changes anything, so nothing else is committed early.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        current: Callable[[], Session | None] = lambda: None,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        self.engine = engine
+        self.current = current
+        self.now = now
+
+    def _run(self, statement: Executable, write: bool, fetch: bool = True) -> tuple[Any, ...] | None:
+        session = self.current()
+        if session is not None:
+            result = session.execute(statement)
+            row = result.first() if fetch else None
+            if write:
+                session.commit()
+        else:
+            with self.engine.begin() as conn:
+                found = conn.execute(statement)
+                row = found.first() if fetch else None
+        return None if row is None else tuple(row)
+
+    def _at(self, offset: float = 0) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.now() + offset, dt.UTC).replace(tzinfo=None)
+
+    @staticmethod
+    def _epoch(at: dt.datetime) -> float:
+        return at.replace(tzinfo=dt.UTC).timestamp()
+
+    def add(self, key: str, seconds: int) -> tuple[int, float]:
+        now, ends = self._at(), self._at(seconds)
+        over = RateCounter.expires_at <= now
+        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        statement = (
+            insert(RateCounter)
+            .values(key=key, count=1, expires_at=ends)
+            .on_conflict_do_update(
+                index_elements=[RateCounter.key],
+                set_={
+                    "count": case((over, 1), else_=RateCounter.count + 1),
+                    "expires_at": case((over, ends), else_=RateCounter.expires_at),
+                },
+            )
+            .returning(RateCounter.count, RateCounter.expires_at)
+        )
+        if secrets.randbelow(100) == 0:  # old windows go now and then, without a scheduler
+            self._run(
+                delete(RateCounter).where(RateCounter.expires_at <= now), write=True, fetch=False
+            )
+        row = self._run(statement, write=True)
+        if row is None:  # pragma: no cover - an upsert with RETURNING always gives the row
+            raise RuntimeError("the rate counter was not written")
+        count, ends = row
+        return int(count), self._epoch(ends)
+
+    def peek(self, key: str) -> tuple[int, float]:
+        row = self._run(
+            select(RateCounter.count, RateCounter.expires_at).where(
+                RateCounter.key == key, RateCounter.expires_at > self._at()
+            ),
+            write=False,
+        )
+        if row is None:
+            return 0, self.now()
+        count, ends = row
+        return int(count), self._epoch(ends)
+
+    def reset(self, key: str) -> None:
+        self._run(delete(RateCounter).where(RateCounter.key == key), write=True, fetch=False)
+
+
+class RedisCounters:
+    """Counters in Redis, for several app instances."""
+
+    def __init__(self, client: Any, prefix: str = "portal:limit:") -> None:
+        self.client = client
+        self.prefix = prefix
+
+    def add(self, key: str, seconds: int) -> tuple[int, float]:
+        pipe = self.client.pipeline()
+        pipe.set(self.prefix + key, 0, ex=seconds, nx=True)
+        pipe.incr(self.prefix + key)
+        pipe.pttl(self.prefix + key)
+        _, count, pttl = pipe.execute()
+        return int(count), time.time() + max(int(pttl), 0) / 1000
+
+    def peek(self, key: str) -> tuple[int, float]:
+        pipe = self.client.pipeline()
+        pipe.get(self.prefix + key)
+        pipe.pttl(self.prefix + key)
+        value, pttl = pipe.execute()
+        return (0 if value is None else int(value)), time.time() + max(int(pttl), 0) / 1000
+
+    def reset(self, key: str) -> None:
+        self.client.delete(self.prefix + key)
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A rate limit was reached; `retry_at` says when the next try is allowed."""
+
+    retry_at: dt.datetime
+
+    @property
+    def minutes(self) -> int:
+        seconds = (self.retry_at - dt.datetime.now(dt.UTC)).total_seconds()
+        return max(1, math.ceil(seconds / 60))
+
+
+@dataclass(frozen=True)
+class Limit:
+    amount: int
+    seconds: int
+
+
+class RateLimits:
+    """Named limits: `hit` counts and answers; `exceeded` only looks (for failures-only limits,
+    checked before the attempt and counted after a failure)."""
+
+    def __init__(self, counters: Counters, secret: bytes, limits: Mapping[str, str]) -> None:
+        self.counters = counters
+        self.secret = secret
+        self.items: dict[str, Limit] = {}
+        for name, text in limits.items():
+            item = parse(text)
+            self.items[name] = Limit(item.amount, int(item.get_expiry()))
+
+    def _key(self, name: str, key: str) -> tuple[str, Limit]:
+        limit = self.items[name]
+        message = f"{name}\x00{key}\x00{limit.amount}/{limit.seconds}".encode()
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest(), limit
+
+    @staticmethod
+    def _blocked(ends: float) -> Blocked:
+        return Blocked(dt.datetime.fromtimestamp(ends, dt.UTC))
+
+    def hit(self, name: str, key: str) -> Blocked | None:
+        """Count one try; Blocked if it goes over the limit."""
+        hashed, limit = self._key(name, key)
+        count, ends = self.counters.add(hashed, limit.seconds)
+        return self._blocked(ends) if count > limit.amount else None
+
+    def exceeded(self, name: str, key: str) -> Blocked | None:
+        """Blocked if the limit is used up already; counts nothing."""
+        hashed, limit = self._key(name, key)
+        count, ends = self.counters.peek(hashed)
+        return self._blocked(ends) if count >= limit.amount else None
+
+    def clear(self, name: str, key: str) -> None:
+        self.counters.reset(self._key(name, key)[0])
+
+
+def limits_of(settings: Settings) -> dict[str, str]:
+    """Every named limit the web layer checks, from the settings."""
+    return {
+        "login": settings.login_limit,  # failed sign-ins per account name
+        "login_global": settings.login_limit_global,  # failed sign-ins overall (breaker)
+        "redeem": settings.redeem_limit,  # code redemptions per professional account
+        "client_code": settings.client_code_limit,  # code look-ups per visit
+        "client_code_global": settings.client_code_limit_global,  # unknown codes overall (breaker)
+        "second_factor": settings.second_factor_limit,  # wrong codes per account
+        "submit": settings.submit_limit,  # records per visit
+        "submit_tablet": settings.tablet_submit_limit,  # records per shared tablet
+    }
