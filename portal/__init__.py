@@ -10,11 +10,9 @@ from typing import Any
 from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from portal.config import ConfigError, Settings, load_settings
-from portal.db import make_engine, make_session_factory
+from portal.db import CONNECT_TIMEOUT_S, STATEMENT_TIMEOUT_MS, make_engine, make_session_factory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +38,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         VisitSessionData,
     )
     from portal.web import register_blueprints
+    from portal.web.errors import turn_into_unavailable
 
     app = Flask(
         "portal",
@@ -57,17 +56,16 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         PREFERRED_URL_SCHEME="https" if settings.production else "http",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE=i18n.DEFAULT,
+        # Our forms carry their own translated messages; Flask-WTF's own i18n would load a
+        # WTForms .mo file from disk on every request.
+        WTF_I18N_ENABLED=False,
     )
     app.extensions["portal.settings"] = settings
 
     schema = settings.extra.get("schema")
+    # Start-up checks the configuration, never whether the database answers: a worker that
+    # boots while the database is away serves the "try again" page and recovers by itself.
     engine = make_engine(settings.database_url, schema=schema)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-    except SQLAlchemyError as exc:
-        reason = str(exc.orig if hasattr(exc, "orig") else exc).strip().splitlines()[0]
-        raise ConfigError(f"PORTAL_DATABASE_URL: cannot connect to the database ({reason})") from None
     app.extensions["portal.engine"] = engine
     app.extensions["portal.sessionmaker"] = make_session_factory(engine)
 
@@ -75,11 +73,11 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     if settings.redis_url:
         import redis
 
-        redis_client = redis.Redis.from_url(settings.redis_url)
-        try:
-            redis_client.ping()
-        except redis.RedisError as exc:
-            raise ConfigError(f"PORTAL_REDIS_URL: cannot reach Redis ({exc})") from None
+        redis_client = redis.Redis.from_url(
+            settings.redis_url,
+            socket_connect_timeout=CONNECT_TIMEOUT_S,
+            socket_timeout=STATEMENT_TIMEOUT_MS / 1000,
+        )
     app.extensions["portal.redis"] = redis_client
 
     def now() -> dt.datetime:
@@ -99,6 +97,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         cookie_name="__Host-portal" if settings.production else "portal",
         secure=settings.production,
         lifetime=lifetime,
+        on_unavailable=turn_into_unavailable,
     )
 
     i18n.compile_catalogues(ROOT / "translations")
@@ -114,7 +113,10 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
             "client_code": "120 per hour",
         },
     )
+    from portal.web.context import end_db_before_saving_session
+
     app.after_request(security.set_headers)
+    app.after_request(end_db_before_saving_session)
     if settings.production:
         app.after_request(security.add_hsts)
     security.keep_addresses_out_of_logs()

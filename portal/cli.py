@@ -93,7 +93,25 @@ def _create_app() -> Flask:
     return create_app()
 
 
-cli = FlaskGroup(
+# Commands that read no table; every other one first brings the schema to the newest version,
+# so `portal users create` works on a fresh clone without a separate `portal db upgrade`.
+NO_SCHEMA_NEEDED = {"routes", "shell", "translations", "questionnaire", "assess", "db", "run"}
+
+
+class PortalGroup(FlaskGroup):
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and name not in NO_SCHEMA_NEEDED and "--help" not in rest:
+            from portal import migrate
+
+            app = ctx.ensure_object(ScriptInfo).load_app()
+            migrate.upgrade(cast(Engine, app.extensions["portal.engine"]))
+        return name, command, rest
+
+
+cli = PortalGroup(
     name="portal",
     create_app=_create_app,
     add_default_commands=False,
@@ -110,6 +128,17 @@ def main() -> None:
         cli.main(prog_name="portal")
     except ConfigError as exc:
         click.echo(f"portal: configuration error: {exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:
+        from portal.db import is_unavailable
+
+        if not is_unavailable(exc):
+            raise
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        click.echo(
+            f"portal: configuration error: PORTAL_DATABASE_URL: cannot reach the database ({reason})",
+            err=True,
+        )
         sys.exit(2)
 
 

@@ -20,7 +20,7 @@ def _register_optional(app: Flask) -> None:
     # Parts of the product land one by one; each registers itself here when it exists.
     import importlib
 
-    for name in ("client", "deletion", "tablet", "pro", "admin", "fhir"):
+    for name in ("client", "deletion", "tablet", "pro", "admin", "fhir", "health"):
         try:
             module = importlib.import_module(f"portal.web.{name}")
         except ModuleNotFoundError as exc:

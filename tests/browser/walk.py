@@ -45,6 +45,8 @@ NOT_PAGES: dict[str, str] = {
     "pro.fhir_export": "FHIR R4 JSON download for a professional, not an HTML page",
     "fhir.questionnaire_resource": "FHIR R4 Questionnaire JSON (the canonical resource), not a page",
     "admin.audit_csv": "the audit log as a CSV download, not a page",
+    "health.healthz": "plain-text liveness probe for the process manager, not a page",
+    "health.readyz": "plain-text readiness probe (database, Redis) for the load balancer",
 }
 
 # A tiny questionnaire with a number item, so the number template is walked too (the shipped
