@@ -9,7 +9,7 @@ from typing import Any, cast
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
+from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command, with_appcontext
 from flask.cli import run_command as flask_run
 from sqlalchemy import Engine
 
@@ -43,27 +43,22 @@ def run_command(ctx: click.Context, /, **kwargs: Any) -> None:
     ctx.invoke(flask_run, **kwargs)
 
 
-@click.command("purge", help="Delete expired client records and abandoned visits.")
+@click.command(
+    "purge", help="Delete expired client records, ended visits and old audit entries, in batches."
+)
+@with_appcontext
 def purge_command() -> None:
-    from sqlalchemy import delete
+    from portal.config import Settings
+    from portal.housekeeping import purge
 
-    from portal.models import VisitSession
-
-    engine = _engine()
+    settings = cast(Settings, current_app.extensions["portal.settings"])
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    with engine.begin() as conn:
-        visits = conn.execute(delete(VisitSession).where(VisitSession.expires_at <= now)).rowcount
-    removed = 0
-    try:
-        from portal.db import make_session_factory
-        from portal.domain import submissions
-
-        with make_session_factory(engine)() as session:
-            removed = submissions.purge_expired(session, today=dt.date.today())
-            session.commit()
-    except ImportError:  # pragma: no cover - storage lands with the client path
-        pass
-    click.echo(f"Removed {removed} expired record(s) and {visits} abandoned visit(s).")
+    done = purge(_engine(), now=now, today=now.date(), audit_days=settings.audit_days)
+    click.echo(
+        f"Removed {done.records} expired record(s), {done.visits} ended visit(s) and "
+        f"{done.audit_entries} audit entr{'y' if done.audit_entries == 1 else 'ies'} "
+        f"older than {settings.audit_days} days."
+    )
 
 
 def register_commands(app: Flask) -> None:

@@ -119,25 +119,6 @@ class SqlSessionStore:
             conn.execute(delete(VisitSession).where(VisitSession.id == key))
 
 
-def sweep_expired(engine: Engine, now: dt.datetime, batch: int = 1000) -> int:
-    """Delete expired session rows in small batches (`portal purge`; never in a request)."""
-    writer = write_engine(engine)
-    removed = 0
-    while True:
-        with writer.begin() as conn:
-            ids = (
-                conn.execute(
-                    select(VisitSession.id).where(VisitSession.expires_at <= now).limit(batch)
-                )
-                .scalars()
-                .all()
-            )
-            if not ids:
-                return removed
-            conn.execute(delete(VisitSession).where(VisitSession.id.in_(ids)))
-        removed += len(ids)
-
-
 class RedisSessionStore:
     """Sessions in Redis, for several app instances behind a load balancer."""
 

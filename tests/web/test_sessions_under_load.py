@@ -181,3 +181,20 @@ def test_a_database_that_is_away_gives_503_not_500(settings: Settings, tmp_path:
     response = client.post("/start", data={"csrf_token": token(html)})
     assert response.status_code == 503
     assert response.headers["Retry-After"].isdigit()
+
+
+def test_a_professionals_pages_write_nothing_when_nothing_changed(
+    app: Flask, client: FlaskClient, settings: Settings
+) -> None:
+    from tests.pro_support import make_account, redeem, sign_in, stored_code
+
+    make_account(app)
+    code = stored_code(app, settings)
+    assert sign_in(client).status_code in (302, 303)
+    assert redeem(client, code.grouped).status_code in (302, 303)
+    client.get("/pro/record")
+    before = rows(app)
+    for _ in range(3):
+        assert client.get("/pro/record").status_code == 200
+        assert client.get("/pro/").status_code == 200
+    assert rows(app) == before
