@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
+import time
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event, exc
+from sqlalchemy import Engine, MetaData, create_engine, event, exc, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -59,6 +63,10 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     server_options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={STATEMENT_TIMEOUT_MS}"
+    parsed = make_url(url)
+    if "options" in parsed.query:  # e.g. ?options=-csearch_path%3Dportal in the URL
+        server_options += " " + str(parsed.query["options"])
+        url = parsed.difference_update_query(["options"]).render_as_string(hide_password=False)
     if schema:
         server_options += f" -csearch_path={schema}"
     connect_args: dict[str, Any] = {
@@ -72,14 +80,100 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
         "keepalives_interval": 3,
         "keepalives_count": 2,
     }
-    return create_engine(
-        url,
-        pool_pre_ping=True,
-        pool_timeout=POOL_TIMEOUT_S,
-        pool_size=3,
-        max_overflow=2,
-        connect_args=connect_args,
+    engine = create_engine(
+        url, pool_timeout=POOL_TIMEOUT_S, pool_size=3, max_overflow=2, connect_args=connect_args
     )
+    _watch_postgres(engine)
+    return engine
+
+
+# A server that accepts packets but never answers (hung, or a proxy in between that is) is
+# not caught by any libpq timeout once a connection is open: a watchdog thread ends any wait
+# on the database that lasts longer than this, by shutting the connection's socket.
+WAIT_LIMIT_S = STATEMENT_TIMEOUT_MS / 1000 + 1
+
+
+class _Watchdog:
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self.waits: dict[int, tuple[float, int]] = {}
+        self.lock = threading.Lock()
+        self.pid = 0
+
+    def arm(self, dbapi_connection: Any) -> None:
+        try:
+            fd = int(dbapi_connection.pgconn.socket)
+        except Exception:  # noqa: BLE001 - a closed connection has no socket: nothing to watch
+            return
+        with self.lock:
+            if self.pid != os.getpid():  # first use in this process (gunicorn forks workers)
+                self.pid = os.getpid()
+                self.waits.clear()
+                threading.Thread(target=self._run, name="db-watchdog", daemon=True).start()
+            self.waits[id(dbapi_connection)] = (time.monotonic() + self.limit, fd)
+
+    def disarm(self, dbapi_connection: Any) -> None:
+        with self.lock:
+            self.waits.pop(id(dbapi_connection), None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(0.25)
+            now = time.monotonic()
+            with self.lock:
+                late = [k for k, (deadline, _fd) in self.waits.items() if deadline < now]
+                fds = [self.waits.pop(k)[1] for k in late]
+            for fd in fds:
+                try:
+                    with socket.socket(fileno=os.dup(fd)) as sock:
+                        sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+WATCHDOG = _Watchdog(WAIT_LIMIT_S)
+
+
+def _watch_postgres(engine: Engine) -> None:
+    def arm(conn: Any, *_args: Any) -> None:
+        WATCHDOG.arm(conn.connection.dbapi_connection)
+
+    def disarm(conn: Any, *_args: Any) -> None:
+        WATCHDOG.disarm(conn.connection.dbapi_connection)
+
+    def on_error(context: Any) -> None:
+        if context.connection is not None and context.connection.connection is not None:
+            WATCHDOG.disarm(context.connection.connection.dbapi_connection)
+
+    def arm_dbapi(dbapi_connection: Any, *_args: Any) -> None:
+        WATCHDOG.arm(dbapi_connection)
+
+    def disarm_dbapi(dbapi_connection: Any, *_args: Any) -> None:
+        WATCHDOG.disarm(dbapi_connection)
+
+    def ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        # A pooled connection may have died meanwhile (a database restart): check it, under
+        # the watchdog, and let the pool replace it (DisconnectionError) if it does not answer.
+        WATCHDOG.arm(dbapi_connection)
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("select 1")
+            dbapi_connection.rollback()
+        except Exception as error:
+            raise exc.DisconnectionError(str(error).splitlines()[0] if str(error) else "") from error
+        finally:
+            WATCHDOG.disarm(dbapi_connection)
+
+    event.listen(engine, "before_cursor_execute", arm)
+    event.listen(engine, "after_cursor_execute", disarm)
+    event.listen(engine, "commit", arm)
+    event.listen(engine, "rollback", arm)
+    event.listen(engine, "handle_error", on_error)
+    event.listen(engine.pool, "checkout", ping)
+    event.listen(engine.pool, "reset", arm_dbapi)
+    event.listen(engine.pool, "checkin", disarm_dbapi)
+    event.listen(engine.pool, "close", disarm_dbapi)
+    event.listen(engine.pool, "invalidate", disarm_dbapi)
 
 
 def write_engine(engine: Engine) -> Engine:
