@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,25 @@ from flask_wtf.csrf import CSRFProtect
 from portal.config import ConfigError, Settings, load_settings
 from portal.db import CONNECT_TIMEOUT_S, STATEMENT_TIMEOUT_MS, make_engine, make_session_factory
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+
+
+def asset_dir(name: str) -> Path:
+    """templates/, static/ or translations/: inside the package when installed from the wheel,
+    at the top of the checkout otherwise."""
+    packaged = PACKAGE / name
+    return packaged if packaged.is_dir() else ROOT / name
+
+
+def default_instance_path() -> Path:
+    """PORTAL_INSTANCE_PATH, else instance/ in a checkout, else instance/ in the working folder."""
+    chosen = os.environ.get("PORTAL_INSTANCE_PATH")
+    if chosen:
+        return Path(chosen)
+    if (ROOT / "pyproject.toml").is_file():
+        return ROOT / "instance"
+    return Path.cwd() / "instance"
 
 __all__ = ["ConfigError", "Settings", "create_app"]
 
@@ -42,9 +61,9 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
 
     app = Flask(
         "portal",
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        instance_path=str(default_instance_path()),
+        template_folder=str(asset_dir("templates")),
+        static_folder=str(asset_dir("static")),
     )
     settings = _settings_for(app, config)
     app.instance_path = str(settings.instance_path)
@@ -54,7 +73,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,  # the biggest honest form is a few kilobytes
         WTF_CSRF_TIME_LIMIT=None,  # the token dies with the session, which has its own expiry
         PREFERRED_URL_SCHEME="https" if settings.production else "http",
-        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        BABEL_TRANSLATION_DIRECTORIES=str(asset_dir("translations")),
         BABEL_DEFAULT_LOCALE=i18n.DEFAULT,
         # Our forms carry their own translated messages; Flask-WTF's own i18n would load a
         # WTForms .mo file from disk on every request.
@@ -100,7 +119,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         on_unavailable=turn_into_unavailable,
     )
 
-    i18n.compile_catalogues(ROOT / "translations")
+    i18n.compile_catalogues(asset_dir("translations"))
     Babel(app, locale_selector=i18n.select_locale)
     CSRFProtect(app)
     limiter = security.make_limiter(app, settings.redis_url or "memory://")

@@ -27,6 +27,9 @@ from tests.reliability.support import CODE, Client, Gunicorn, retrying, running
 
 Q = load_default()
 CLIENTS = 50
+# Each person answers the first few questions and skips the rest (as anyone may): enough to
+# tell every record's answers apart, and the test stays inside CI's time budget.
+ANSWERED = 6
 REDIS_DB = 0  # issue 16 (CONTRACT.md: issue number mod 16)
 
 
@@ -38,7 +41,7 @@ def one_person(port: int, seed: int, results: list[Any], errors: list[str]) -> N
         assert retrying(client.post, "/start", {"csrf_token": landing.token}).status == 303
         token = retrying(client.get, f"/q/{Q.items[0].id}").token
         answers: dict[str, Any] = {}
-        for item in Q.items:
+        for item in Q.items[:ANSWERED]:
             option = rng.choice(item.options).value
             value: Any = [option] if item.kind == "multiple" else option
             response = retrying(client.post, f"/q/{item.id}", {"csrf_token": token, "answer": value})
