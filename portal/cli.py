@@ -71,6 +71,7 @@ def register_commands(app: Flask) -> None:
         ("portal.commands.stats", ("stats_command",)),
         ("portal.commands.translations", ("translations_group",)),
         ("portal.commands.tablets", ("tablets_group",)),
+        ("portal.commands.backup", ("backup_command",)),
     ):
         try:
             module = importlib.import_module(module_name)
