@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -11,6 +12,8 @@ from sqlalchemy import text
 from portal import migrate
 from portal.db import make_engine
 from tests.conftest import PG_URL, _pg_reachable, _require_service
+
+REDIS_DB = 0  # issue 16 (CONTRACT.md: issue number mod 16)
 
 
 @pytest.fixture
@@ -37,3 +40,22 @@ def portal_env(database_url: str, **more: str) -> dict[str, str]:
         "PORTAL_KDF_LOG2N": "10",
         **more,
     }
+
+
+@pytest.fixture(params=["sqlite", "postgres+redis"])
+def load_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+        yield portal_env(url, PORTAL_REDEEM_LIMIT="100000 per hour")
+        return
+    import redis
+
+    schema = request.getfixturevalue("fresh_pg_schema")
+    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    try:
+        redis.Redis.from_url(redis_url).flushdb()
+    except redis.RedisError:
+        pytest.skip("Redis is not reachable")
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    yield portal_env(url, PORTAL_REDIS_URL=redis_url, PORTAL_REDEEM_LIMIT="100000 per hour")
+    redis.Redis.from_url(redis_url).flushdb()

@@ -9,20 +9,14 @@ import html
 import random
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from portal import migrate
 from portal.db import make_engine, make_session_factory
 from portal.domain import accounts, submissions
 from portal.domain.codes import parse_code
 from portal.domain.questionnaire import load_default
-from tests.conftest import PG_URL
 from tests.pro_support import PASSWORD, SELF_CARE, store
-from tests.reliability.conftest import portal_env
 from tests.reliability.support import CODE, Client, Gunicorn, retrying, running
 
 Q = load_default()
@@ -30,7 +24,6 @@ CLIENTS = 50
 # Each person answers the first few questions and skips the rest (as anyone may): enough to
 # tell every record's answers apart, and the test stays inside CI's time budget.
 ANSWERED = 6
-REDIS_DB = 0  # issue 16 (CONTRACT.md: issue number mod 16)
 
 
 def one_person(port: int, seed: int, results: list[Any], errors: list[str]) -> None:
@@ -71,25 +64,6 @@ def professional(port: int, code: str, stop: threading.Event, statuses: list[int
         statuses.append(redeemed.status)
         statuses.append(retrying(client.get, "/pro/record").status)
         time.sleep(0.05)
-
-
-@pytest.fixture(params=["sqlite", "postgres+redis"])
-def load_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'portal.sqlite3'}"
-        yield portal_env(url, PORTAL_REDEEM_LIMIT="100000 per hour")
-        return
-    import redis
-
-    schema = request.getfixturevalue("fresh_pg_schema")
-    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
-    try:
-        redis.Redis.from_url(redis_url).flushdb()
-    except redis.RedisError:
-        pytest.skip("Redis is not reachable")
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    yield portal_env(url, PORTAL_REDIS_URL=redis_url, PORTAL_REDEEM_LIMIT="100000 per hour")
-    redis.Redis.from_url(redis_url).flushdb()
 
 
 def test_fifty_people_a_killed_worker_and_a_professional(load_env: dict[str, str]) -> None:
