@@ -11,6 +11,16 @@ Q = load_default()
 RUNS = 6
 
 
+def _send(
+    port: int, cookies: dict[str, str], gate: threading.Barrier, statuses: list[int],
+    token: str, item_id: str, value: str,
+) -> None:
+    twin = Client(port)
+    twin.cookies = dict(cookies)
+    gate.wait()
+    statuses.append(twin.post(f"/q/{item_id}", {"csrf_token": token, "answer": value}).status)
+
+
 def test_two_answers_posted_at_once_on_one_visit_are_both_kept(load_env: dict[str, str]) -> None:
     from portal import migrate
     from portal.db import make_engine
@@ -30,14 +40,12 @@ def test_two_answers_posted_at_once_on_one_visit_are_both_kept(load_env: dict[st
             gate = threading.Barrier(2)
             statuses: list[int] = []
 
-            def send(item_id: str, value: str) -> None:
-                twin = Client(server.port)
-                twin.cookies = dict(person.cookies)
-                gate.wait()
-                statuses.append(twin.post(f"/q/{item_id}", {"csrf_token": token, "answer": value}).status)
-
             threads = [
-                threading.Thread(target=send, args=(item.id, item.options[0].value))
+                threading.Thread(
+                    target=_send,
+                    args=(server.port, person.cookies, gate, statuses, token, item.id,
+                          item.options[0].value),
+                )
                 for item in (a, b)
             ]
             for thread in threads:
