@@ -114,15 +114,24 @@ class Proxy:
 class Gunicorn:
     """gunicorn with our config on a loopback port; stopped by its own pid."""
 
-    def __init__(self, env: Mapping[str, str], workers: int = 2, port: int | None = None) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        workers: int = 2,
+        port: int | None = None,
+        app: str = "wsgi:app",
+        cwd: Path = ROOT,
+        health: str = "/healthz",
+    ) -> None:
         self.port = port or free_port()
+        self.health = health
         full_env = {**os.environ, **env, "PORTAL_BIND": f"127.0.0.1:{self.port}"}
         full_env["PORTAL_WORKERS"] = str(workers)
         self.workers = workers
         self.log = open(os.devnull, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
-            cwd=ROOT,
+            [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), app],
+            cwd=cwd,
             env=full_env,
             stdout=self.log,
             stderr=subprocess.PIPE,
@@ -136,7 +145,7 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError("gunicorn exited: " + (self.process.stderr or "").read())  # type: ignore[operator]
             with contextlib.suppress(OSError, http.client.HTTPException):
-                if Client(self.port).get("/healthz").status == 200 and len(self.worker_pids()) == self.workers:
+                if Client(self.port).get(self.health).status == 200 and len(self.worker_pids()) == self.workers:
                     return
             time.sleep(0.1)
         raise RuntimeError("gunicorn did not start")
