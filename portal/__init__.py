@@ -102,9 +102,14 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     def now() -> dt.datetime:
         return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
-    store: SessionStore = (
-        RedisSessionStore(redis_client) if redis_client is not None else SqlSessionStore(engine, now)
-    )
+    store: SessionStore
+    if redis_client is not None:
+        store = RedisSessionStore(redis_client)
+    else:
+        session_engine = engine
+        if engine.dialect.name == "sqlite":  # visits need no fsync per write; records do
+            session_engine = make_engine(settings.database_url, durable=False)
+        store = SqlSessionStore(session_engine, now)
 
     def lifetime(session: VisitSessionData) -> int:
         minutes = settings.staff_idle_minutes if "_user_id" in session else settings.visit_minutes

@@ -55,11 +55,23 @@ BUSY_TIMEOUT_MS = 5000
 POOL_TIMEOUT_S = 5
 
 
-def make_engine(url: str, schema: str | None = None) -> Engine:
-    """An engine for the URL; `schema` puts PostgreSQL tables in their own schema (tests)."""
+def _sqlite_not_fsynced(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
+def make_engine(url: str, schema: str | None = None, durable: bool = True) -> Engine:
+    """An engine for the URL; `schema` puts PostgreSQL tables in their own schema (tests).
+
+    `durable=False` (SQLite only, for the session store): a commit is safe against a crash of
+    the process but not of the machine, which saves an fsync per write (about 15 ms to 6 ms
+    measured here). A visit lost to a power cut costs a person their unsent answers; a client
+    record never goes through such an engine.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
+        if not durable:
+            event.listen(engine, "connect", _sqlite_not_fsynced)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     server_options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={STATEMENT_TIMEOUT_MS}"
