@@ -53,9 +53,10 @@ def load_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[st
     schema = request.getfixturevalue("fresh_pg_schema")
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
     try:
-        redis.Redis.from_url(redis_url).flushdb()
+        # No FLUSHDB: tests running in parallel share this database; their keys never collide
+        # (sessions are keyed by random ids, limits by names unique to each test).
+        redis.Redis.from_url(redis_url).ping()
     except redis.RedisError:
         pytest.skip("Redis is not reachable")
     url = f"{PG_URL}?options=-csearch_path%3D{schema}"
     yield portal_env(url, PORTAL_REDIS_URL=redis_url, PORTAL_REDEEM_LIMIT="100000 per hour")
-    redis.Redis.from_url(redis_url).flushdb()
