@@ -199,6 +199,10 @@ def is_unavailable(error: BaseException) -> bool:
 
     if isinstance(error, StoreUnavailable | DatabaseDeadline):
         return True
+    if isinstance(error, exc.OperationalError) and str(error.orig).startswith(
+        ("no such table", "no such column")
+    ):
+        return False  # SQLite's word for a schema that is not at head: a bug, not an outage
     if isinstance(
         error,
         exc.OperationalError | exc.InterfaceError | exc.TimeoutError | exc.DisconnectionError,

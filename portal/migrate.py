@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -16,6 +17,16 @@ def alembic_config(engine: Engine) -> Config:
     config.set_main_option("script_location", str(HERE))
     config.attributes["engine"] = engine
     return config
+
+
+@functools.cache
+def head_revisions() -> frozenset[str]:
+    """The newest revision(s) the code knows, read once per process."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(HERE))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

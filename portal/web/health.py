@@ -25,11 +25,21 @@ def healthz() -> tuple[str, int, dict[str, str]]:
 @bp.get("/readyz")
 def readyz() -> tuple[str, int, dict[str, str]]:
     """The database (and Redis, when configured) answer now; 503 naming what does not."""
+    from portal import migrate  # Alembic is loaded only when a probe asks, not in every worker
+
     problems: list[str] = []
     engine = cast(Engine, current_app.extensions["portal.engine"])
     try:
         with engine.connect() as conn:
             conn.execute(text("select 1"))
+            try:
+                current = set(conn.execute(text("select version_num from alembic_version")).scalars())
+            except Exception as exc:
+                if is_unavailable(exc):
+                    raise
+                current = set()
+        if current != migrate.head_revisions():
+            problems.append("database: schema is not at the newest version (run portal db upgrade)")
     except Exception as exc:
         if not is_unavailable(exc):
             raise

@@ -198,3 +198,16 @@ def test_a_professionals_pages_write_nothing_when_nothing_changed(
         assert client.get("/pro/record").status_code == 200
         assert client.get("/pro/").status_code == 200
     assert rows(app) == before
+
+
+def test_readyz_says_when_the_schema_is_behind(settings: Settings, backend: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("one backend is enough")
+    from portal import migrate
+
+    app = create_app(settings)
+    migrate.downgrade(app.extensions["portal.engine"], "base")
+    ready = app.test_client().get("/readyz")
+    assert ready.status_code == 503
+    assert "portal db upgrade" in ready.get_data(as_text=True)
+    app.extensions["portal.engine"].dispose()
