@@ -329,9 +329,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="shorter runs (under two minutes)")
     quick = parser.parse_args().quick
-    seconds, processes, runs = (4.0, 6, 20) if quick else (15.0, 8, 60)
-    # --quick fills 200,000 rows instead of a million (the fill dominates its time).
-    big, label = (200_000, "200k") if quick else (1_000_000, "1m")
+    seconds, processes, runs = (3.0, 6, 20) if quick else (15.0, 8, 60)
+    # --quick fills 100,000 rows instead of a million (the fill dominates its time).
+    big, label = (100_000, "100k") if quick else (1_000_000, "1m")
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.machine())
     say("machine", f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")
