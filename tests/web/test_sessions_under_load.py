@@ -211,3 +211,36 @@ def test_readyz_says_when_the_schema_is_behind(settings: Settings, backend: str)
     assert ready.status_code == 503
     assert "portal db upgrade" in ready.get_data(as_text=True)
     app.extensions["portal.engine"].dispose()
+
+
+def test_no_translation_file_is_read_again_once_warm(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from babel import support
+
+    start(client)
+    item = Q.items[0].id
+    client.get(f"/q/{item}")  # warm: each catalogue read once per process
+    client.get("/pro/")
+    loads: list[object] = []
+    original = support.Translations.load
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        loads.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(support.Translations, "load", counting)
+    assert client.get(f"/q/{item}").status_code == 200
+    assert answer(client, item, first_option(item)).status_code == 303
+    assert client.get("/pro/").status_code == 200  # a WTForms form (sign-in) is built here
+    assert loads == []
+
+
+def test_wtforms_messages_come_without_a_catalogue_read(app: Flask) -> None:
+    # Flask-WTF's own i18n would load the WTForms .mo file from disk in every request that
+    # needs one of WTForms' messages; ours carry their own translated texts.
+    from flask_wtf import FlaskForm
+
+    with app.test_request_context("/?lang=fi"):
+        form = FlaskForm(meta={"csrf": False})
+        assert form.meta.get_translations(form) is None
