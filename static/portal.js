@@ -66,3 +66,9 @@
   });
   again();
 })();
+// Issue 11: crisis help shown right after an acute answer. Its heading takes focus, so a screen
+// reader starts there; without JavaScript the redirect's #crisis-now brings it into view.
+(function () {
+  var heading = document.querySelector("[data-focus-on-load]");
+  if (heading) heading.focus();
+})();

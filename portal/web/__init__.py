@@ -8,26 +8,28 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.web import errors, pages
+    from portal.web import (
+        admin,
+        admin_stats,
+        client,
+        deletion,
+        errors,
+        experience,
+        fhir,
+        health,
+        pages,
+        pro,
+        pro_records,
+        tablet,
+    )
 
-    app.register_blueprint(pages.bp)
+    # pro.py and pro_records.py add routes to one blueprint (pro_access.bp), as admin.py and
+    # admin_stats.py do to admin.bp: all are imported above, before any is registered.
+    del admin_stats, pro_records
+    for module in (pages, client, deletion, tablet, pro, admin, fhir, experience, health):
+        app.register_blueprint(module.bp)
     errors.register(app)
     register_template_helpers(app)
-    _register_optional(app)
-
-
-def _register_optional(app: Flask) -> None:
-    # Parts of the product land one by one; each registers itself here when it exists.
-    import importlib
-
-    for name in ("client", "deletion", "tablet", "pro", "admin", "fhir", "health"):
-        try:
-            module = importlib.import_module(f"portal.web.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"portal.web.{name}":
-                raise
-            continue
-        app.register_blueprint(module.bp)
 
 
 _NEVER = re.compile(r"(?!)")
@@ -39,6 +41,7 @@ KEPT_ARGS = {
     "expired": re.compile(r"1"),
     "page": re.compile(r"[0-9]{1,4}"),
     "action": re.compile(r"[a-z_]{1,24}"),
+    "month": re.compile(r"[0-9]{4}-[0-9]{2}"),
 }
 
 

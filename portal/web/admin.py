@@ -5,6 +5,7 @@ The audit log is read-only here: there is no route that edits or deletes an entr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from flask import Blueprint, flash, redirect, render_template, request, stream_with_context, url_for
@@ -12,12 +13,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from portal.domain import accounts, audit, stats
+from portal.domain import accounts, audit
 from portal.domain.audit import Action
-from portal.domain.scoring import Segment
 from portal.web.client import lang
-from portal.web.context import db, questionnaire
-from portal.web.pro import admin_only, hasher, staff
+from portal.web.context import db
+from portal.web.present_services import KIND_TEXTS, directory
+from portal.web.pro_access import admin_only, hasher, staff
 from portal.web.staff_forms import (
     ROLE_TEXTS,
     WEAK_PASSWORD_TEXTS,
@@ -151,20 +152,18 @@ def audit_log() -> str:
     )
 
 
-@bp.get("/stats")
+@bp.get("/services")
 @admin_only
-def statistics() -> str:
-    """Monthly numbers that identify no one: every cell under 5 is shown as "fewer than 5"."""
-    segment_ids = tuple(str(s) for s in Segment)
-    q = questionnaire()
-    names = {key: q.segment_text(key).name[lang()] for key in segment_ids}
-    names["none"] = q.no_segment.name[lang()]
+def services_directory() -> str:
+    """The service directory, read-only: every entry with its checked date; due ones flagged."""
+    found = directory()
+    today = dt.date.today()
     return render_template(
-        "admin/stats.html",
-        rows=stats.monthly(db(), segment_ids),
-        columns=[*segment_ids, "none"],
-        names=names,
-        smallest=stats.SMALLEST_CELL,
+        "admin/services.html",
+        directory=found,
+        stale={s.id for s in found.stale(today)},
+        kind_texts=KIND_TEXTS,
+        lang=lang(),
     )
 
 

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from portal.config import Settings
 from portal.db import write_engine
-from portal.domain.questionnaire import Questionnaire, load, load_default
+from portal.domain.questionnaire import Questionnaire, load, load_default, load_version
 from portal.security import RateLimits
 
 
@@ -65,5 +65,5 @@ def questionnaire_for(questionnaire_id: str, version: str) -> Questionnaire:
     current = questionnaire()
     if (current.id, current.version) == (questionnaire_id, version):
         return current
-    # Only one version exists so far; when v2 lands, v1 stays installed for its open records.
-    raise LookupError(f"questionnaire {questionnaire_id} v{version} is not installed")
+    # Every packaged version stays installed (v1 for its open records); LookupError otherwise.
+    return load_version(questionnaire_id, version)

@@ -45,6 +45,7 @@ NOT_PAGES: dict[str, str] = {
     "pro.fhir_export": "FHIR R4 JSON download for a professional, not an HTML page",
     "fhir.questionnaire_resource": "FHIR R4 Questionnaire JSON (the canonical resource), not a page",
     "admin.audit_csv": "the audit log as a CSV download, not a page",
+    "admin.statistics_csv": "one month's statistics as a CSV download, not a page",
     "health.healthz": "plain-text liveness probe for the process manager, not a page",
     "health.readyz": "plain-text readiness probe (database, Redis) for the load balancer",
 }
@@ -540,6 +541,17 @@ def _time_warning(then: Callable[[Page, LiveServer], None]) -> Callable[[Page, L
     return reach
 
 
+def _after_acute(page: Page, server: LiveServer) -> None:
+    """Issue 11: answer a question with an acute answer; the next question opens with the panel."""
+    q = questionnaire_of(server)
+    item, option = next((i, o) for i in q.items for o in i.options if o.acute)
+    with same_visit(page, server) as client:
+        token = _start(client)
+        _post(client, f"/q/{item.id}", [("csrf_token", token), ("answer", option.value)])
+    following = q.items[[i.id for i in q.items].index(item.id) + 1]
+    page.goto(f"{server.url}/q/{following.id}#crisis-now")
+
+
 def _question_page(page: Page, server: LiveServer) -> None:
     start_visit(page, server)
     page.goto(f"{server.url}/q/{questionnaire_of(server).items[0].id}")
@@ -553,6 +565,27 @@ def _record_then(path: str | None) -> Callable[[Page, LiveServer], None]:
             page.goto(server.url + path)
 
     return reach
+
+
+def _reviewed(rate: bool) -> Callable[[Page, LiveServer], None]:
+    """The record after Save: rated (the "did it help?" question shows), or with nothing chosen
+    (the error summary)."""
+
+    def reach(page: Page, server: LiveServer) -> None:
+        _record_then(None)(page, server)
+        if rate:
+            page.locator("label[for=capability-0]").click()
+            page.locator("label[for=risk-0]").click()
+        page.locator("form.review button[type=submit]").click()
+
+    return reach
+
+
+def _useful_answered(page: Page, server: LiveServer) -> None:
+    submit(page, server, {})
+    page.goto(server.url + "/result")
+    page.locator("label[for=useful-0]").click()
+    page.locator("form.useful button[type=submit]").click()
 
 
 def _pro_typo(_server: LiveServer) -> str:
@@ -586,6 +619,9 @@ def states() -> list[State]:
               questionnaire="number", expect=("input[type=number]",)),
         State("question-number-error", c, "client.question", "a number out of range, Continue",
               _question_error("number"), questionnaire="number", expect=(ERROR, "#answer-error")),
+        State("question-after-acute", c, "client.question",
+              "an acute answer, then the next question (crisis panel first)", _after_acute,
+              expect=("#crisis-now", "input[type=radio]")),
         State("question-change", c, "client.question", "Change an answer from check your answers",
               _first_of_kind("single", "?change=1"), expect=("input[type=radio]",)),
         State("check", c, "client.check", "answer all but one question", _check,
@@ -598,6 +634,9 @@ def states() -> list[State]:
               _result("nothing"), expect_absent=(".crisis", "circle.dot")),
         State("result-no-segment-acute", c, "client.result", "answer only the overdose question",
               _result("acute_only"), expect=(".crisis",), expect_absent=("circle.dot",)),
+        State("result-useful-answered", c, "client.result",
+              "Send, then answer “Was this useful to you?”", _useful_answered,
+              needs=("experience.useful",), expect=("#useful",), expect_absent=("form.useful",)),
         State("slip", c, "client.slip", "Send, then Print a slip", _slip, expect=(".slip",)),
         State("visit-over", c, "client.visit_over", "open /over (a page from an ended visit)",
               goto("/over")),
@@ -643,6 +682,10 @@ def states() -> list[State]:
               _redeem(_pro_unknown), needs=("pro.redeem",), expect=(ERROR,)),
         State("pro-record", "pro", "pro.record", "redeem a real code", _record_then(None),
               needs=("pro.record",), expect=(".crisis",)),
+        State("pro-record-reviewed", "pro", "pro.record", "redeem, rate both axes, Save",
+              _reviewed(rate=True), needs=("pro.review", "pro.helped"), expect=("form.helped",)),
+        State("pro-record-review-error", "pro", "pro.review", "redeem, Save with nothing chosen",
+              _reviewed(rate=False), needs=("pro.review",), expect=(ERROR,)),
         State("pro-print", "pro", "pro.print_view", "redeem, then Print view",
               _record_then("/pro/record/print"), needs=("pro.print_view",)),
         State("pro-account", "pro", "pro.account", "sign in, open the account page",
@@ -659,6 +702,9 @@ def states() -> list[State]:
               _signed_in_then("/pro/admin/audit", role="admin"), needs=("admin.audit_log",)),
         State("admin-stats", "admin", "admin.statistics", "administrator: monthly statistics",
               _signed_in_then("/pro/admin/stats", role="admin"), needs=("admin.statistics",)),
+        State("admin-services", "admin", "admin.services_directory",
+              "administrator: the service directory", _signed_in_then("/pro/admin/services", role="admin"),
+              needs=("admin.services_directory",), expect=("table",)),
         # --- the shared tablet
         State("tablet-enrolled", "tablet", "tablet.home", "open a set-up link on the tablet",
               enroll_tablet, needs=("tablet.enroll",), covers=("tablet.enroll",)),
