@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from portal.domain.scoring import Segment
+from portal.domain.service_directory import KINDS
 
 CANNOT_SAY = "cannot_say"
 UNDETERMINED = "undetermined"  # the segment "cannot say yet"
@@ -34,21 +35,9 @@ OVERRIDE_REASONS: tuple[str, ...] = (
     "need_more_information",
 )
 
-# Kinds of service, shared with the services directory (issue 12) by id.
-SERVICE_KINDS: tuple[str, ...] = (
-    "substance_outpatient",
-    "health_counselling",
-    "day_centre",
-    "adult_social_work",
-    "crisis_emergency",
-    "housing_advice",
-    "money_advice",
-    "peer_support",
-    "national_phone_online",
-    "health_centre",
-    "mental_health",
-    "other",
-)
+# Kinds of service: the directory's kinds (issue 12), and three a professional may guide to that
+# the directory does not list.
+SERVICE_KINDS: tuple[str, ...] = (*KINDS, "health_centre", "mental_health", "other")
 APPOINTMENT: tuple[str, ...] = ("yes", "no", "not_needed")
 # "Was this useful to you?" (client) and "Did the summary help you?" (professional).
 EXPERIENCE: tuple[str, ...] = ("yes", "partly", "no")

@@ -23,6 +23,7 @@ from portal.domain import rating
 from portal.domain.accounts import LANGUAGES
 from portal.domain.rating import UNDETERMINED
 from portal.i18n import NATIVE_NAMES
+from portal.web.present_services import KIND_TEXTS
 
 _NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
 
@@ -49,16 +50,8 @@ RISK_TEXTS = {
     rating.CANNOT_SAY: _l("Cannot say yet"),
 }
 ROUTE_KIND_TEXTS = {
-    "substance_outpatient": _l("Substance use outpatient service"),
-    "health_counselling": _l("Health counselling"),
-    "day_centre": _l("Day centre or drop-in"),
-    "adult_social_work": _l("Adult social work"),
-    "crisis_emergency": _l("Crisis or emergency help"),
-    "housing_advice": _l("Housing advice"),
-    "money_advice": _l("Money and debt advice"),
-    "peer_support": _l("Peer support"),
-    "national_phone_online": _l("National phone or online service"),
-    "health_centre": _l("Health centre"),
+    **KIND_TEXTS,
+    "health_centre": _l("Health station"),
     "mental_health": _l("Mental health service"),
     "other": _l("Other service"),
 }

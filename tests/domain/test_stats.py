@@ -169,7 +169,7 @@ def test_axes_routing_appointment_and_experience(db_session: Session) -> None:
     assert found.axes["capability"].cells["agree"] == 6
     assert found.axes["capability"].share("agree") == 1.0
     assert found.routing.cells[("housing_advice", "supported")] == 6
-    assert found.routing.cells[("money_advice", "supported")] == 0
+    assert found.routing.cells[("debt_advice", "supported")] == 0
     assert found.appointment.cells["yes"] == 6
     assert found.client_experience.cells["yes"] == 7
     assert found.pro_experience.total is None

@@ -294,7 +294,7 @@ def test_after_a_review_the_fhir_export_carries_the_professional_assessment(
             "csrf_token": token,
             "capability": "some_help",
             "risk": "many",
-            "routed": ["crisis_emergency"],
+            "routed": ["social_crisis_emergency"],
             "appointment": "not_needed",
         },
     )
@@ -307,6 +307,6 @@ def test_after_a_review_the_fhir_export_carries_the_professional_assessment(
         (c["code"]["coding"][0]["code"], c["valueCodeableConcept"]["coding"][0]["code"])
         for c in last["component"]
     }
-    assert {("risk-rating", "many"), ("routed-to", "crisis_emergency")} <= parts
+    assert {("risk-rating", "many"), ("routed-to", "social_crisis_emergency")} <= parts
     assert ("appointment-made", "not_needed") in parts
     assert "subject" not in json.dumps(bundle) and "performer" not in last

@@ -110,7 +110,12 @@ def test_a_version_1_record_is_scored_shown_and_exported_by_version_1(
     text = text_of(client.get("/pro/record").get_data(as_text=True))
     assert "selfassessment, version 1" in text and "Questionnaire version 1." in text
     assert "Weighted average of the answered questions (version 1)." in text
-    exported = json.loads(client.get("/pro/record/fhir").get_data(as_text=True))
+    bundle = json.loads(client.get("/pro/record/fhir").get_data(as_text=True))
+    (exported,) = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    ]
     assert exported["questionnaire"].endswith("/fhir/Questionnaire/selfassessment|1")
     older = client.get("/fhir/Questionnaire/selfassessment-1")
     assert older.status_code == 200 and json.loads(older.get_data())["version"] == "1"
