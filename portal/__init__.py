@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,13 +11,29 @@ from typing import Any
 from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from portal.config import ConfigError, Settings, load_settings
-from portal.db import make_engine, make_session_factory
+from portal.db import CONNECT_TIMEOUT_S, STATEMENT_TIMEOUT_MS, make_engine, make_session_factory
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+
+
+def asset_dir(name: str) -> Path:
+    """templates/, static/ or translations/: inside the package when installed from the wheel,
+    at the top of the checkout otherwise."""
+    packaged = PACKAGE / name
+    return packaged if packaged.is_dir() else ROOT / name
+
+
+def default_instance_path() -> Path:
+    """PORTAL_INSTANCE_PATH, else instance/ in a checkout, else instance/ in the working folder."""
+    chosen = os.environ.get("PORTAL_INSTANCE_PATH")
+    if chosen:
+        return Path(chosen)
+    if (ROOT / "pyproject.toml").is_file():
+        return ROOT / "instance"
+    return Path.cwd() / "instance"
 
 __all__ = ["ConfigError", "Settings", "create_app"]
 
@@ -54,12 +71,13 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     )
     from portal.web import register_blueprints
     from portal.web.context import request_db
+    from portal.web.errors import turn_into_unavailable
 
     app = Flask(
         "portal",
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        instance_path=str(default_instance_path()),
+        template_folder=str(asset_dir("templates")),
+        static_folder=str(asset_dir("static")),
     )
     settings = _settings_for(app, config)
     app.instance_path = str(settings.instance_path)
@@ -69,23 +87,22 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,  # the biggest honest form is a few kilobytes
         WTF_CSRF_TIME_LIMIT=None,  # the token dies with the session, which has its own expiry
         PREFERRED_URL_SCHEME="https" if settings.production else "http",
-        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        BABEL_TRANSLATION_DIRECTORIES=str(asset_dir("translations")),
         BABEL_DEFAULT_LOCALE=i18n.DEFAULT,
+        # Our forms carry their own translated messages; Flask-WTF's own i18n would load a
+        # WTForms .mo file from disk on every request.
+        WTF_I18N_ENABLED=False,
     )
     app.extensions["portal.settings"] = settings
     app.extensions["portal.services"] = _service_directory(settings)
     app.url_map.converters["int"] = security.BoundedIntConverter
 
     schema = settings.extra.get("schema")
+    # Start-up checks the configuration, never whether the database answers: a worker that
+    # boots while the database is away serves the "try again" page and recovers by itself.
     engine = make_engine(settings.database_url, schema=schema)
     # An SQL error's message must not carry its parameters (a typed user name, a password).
     engine.hide_parameters = True
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-    except SQLAlchemyError as exc:
-        reason = str(exc.orig if hasattr(exc, "orig") else exc).strip().splitlines()[0]
-        raise ConfigError(f"PORTAL_DATABASE_URL: cannot connect to the database ({reason})") from None
     app.extensions["portal.engine"] = engine
     app.extensions["portal.sessionmaker"] = make_session_factory(engine)
 
@@ -93,19 +110,24 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     if settings.redis_url:
         import redis
 
-        redis_client = redis.Redis.from_url(settings.redis_url)
-        try:
-            redis_client.ping()
-        except redis.RedisError as exc:
-            raise ConfigError(f"PORTAL_REDIS_URL: cannot reach Redis ({exc})") from None
+        redis_client = redis.Redis.from_url(
+            settings.redis_url,
+            socket_connect_timeout=CONNECT_TIMEOUT_S,
+            socket_timeout=STATEMENT_TIMEOUT_MS / 1000,
+        )
     app.extensions["portal.redis"] = redis_client
 
     def now() -> dt.datetime:
         return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
-    store: SessionStore = (
-        RedisSessionStore(redis_client) if redis_client is not None else SqlSessionStore(engine, now)
-    )
+    store: SessionStore
+    if redis_client is not None:
+        store = RedisSessionStore(redis_client)
+    else:
+        session_engine = engine
+        if engine.dialect.name == "sqlite":  # visits need no fsync per write; records do
+            session_engine = make_engine(settings.database_url, durable=False)
+        store = SqlSessionStore(session_engine, now)
 
     def lifetime(session: VisitSessionData) -> int:
         minutes = settings.staff_idle_minutes if "_user_id" in session else settings.visit_minutes
@@ -117,9 +139,10 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         cookie_name="__Host-portal" if settings.production else "portal",
         secure=settings.production,
         lifetime=lifetime,
+        on_unavailable=turn_into_unavailable,
     )
 
-    i18n.compile_catalogues(ROOT / "translations")
+    i18n.compile_catalogues(asset_dir("translations"))
     Babel(app, locale_selector=i18n.select_locale)
     CSRFProtect(app)
     app.extensions["portal.keyring"] = settings.code_keyring()
@@ -132,7 +155,10 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         counters, settings.secret_key.encode(), limits_of(settings)
     )
     app.before_request(security.refuse_control_characters)
+    from portal.web.context import end_db_before_saving_session
+
     app.after_request(security.set_headers)
+    app.after_request(end_db_before_saving_session)
     if settings.production:
         app.after_request(security.add_hsts)
     register_blueprints(app)

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
+from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command, with_appcontext
 from flask.cli import run_command as flask_run
 from sqlalchemy import Engine
 
@@ -42,29 +42,37 @@ def run_command(ctx: click.Context, /, **kwargs: Any) -> None:
     ctx.invoke(flask_run, **kwargs)
 
 
-@click.command("purge", help="Delete expired client records and abandoned visits.")
+@click.command(
+    "purge", help="Delete expired client records, ended visits and old audit entries, in batches."
+)
+@with_appcontext
 def purge_command() -> None:
-    from sqlalchemy import delete
+    from portal.config import Settings
+    from portal.housekeeping import purge
 
-    from portal.models import VisitSession
-
-    engine = _engine()
+    settings = cast(Settings, current_app.extensions["portal.settings"])
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    with engine.begin() as conn:
-        visits = conn.execute(delete(VisitSession).where(VisitSession.expires_at <= now)).rowcount
-    from portal.db import make_session_factory
-    from portal.domain import submissions
-
-    with make_session_factory(engine)() as session:
-        removed = submissions.purge_expired(session, today=dt.date.today())
-        session.commit()
-    click.echo(f"Removed {removed} expired record(s) and {visits} abandoned visit(s).")
+    done = purge(_engine(), now=now, today=now.date(), audit_days=settings.audit_days)
+    click.echo(
+        f"Removed {done.records} expired record(s), {done.visits} ended visit(s) and "
+        f"{done.audit_entries} audit entr{'y' if done.audit_entries == 1 else 'ies'} "
+        f"older than {settings.audit_days} days."
+    )
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(purge_command)
-    from portal.commands import errors, questionnaire, services, stats, tablets, translations, users
+    from portal.commands import (
+        backup,
+        errors,
+        questionnaire,
+        services,
+        stats,
+        tablets,
+        translations,
+        users,
+    )
 
     for command in (
         questionnaire.questionnaire_group,
@@ -75,6 +83,7 @@ def register_commands(app: Flask) -> None:
         tablets.tablets_group,
         services.services_group,
         errors.errors_group,
+        backup.backup_command,
     ):
         app.cli.add_command(command)
 
@@ -85,7 +94,25 @@ def _create_app() -> Flask:
     return create_app()
 
 
-cli = FlaskGroup(
+# Commands that read no table; every other one first brings the schema to the newest version,
+# so `portal users create` works on a fresh clone without a separate `portal db upgrade`.
+NO_SCHEMA_NEEDED = {"routes", "shell", "translations", "questionnaire", "assess", "db", "run"}
+
+
+class PortalGroup(FlaskGroup):
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and name not in NO_SCHEMA_NEEDED and "--help" not in rest:
+            from portal import migrate
+
+            app = ctx.ensure_object(ScriptInfo).load_app()
+            migrate.upgrade(cast(Engine, app.extensions["portal.engine"]))
+        return name, command, rest
+
+
+cli = PortalGroup(
     name="portal",
     create_app=_create_app,
     add_default_commands=False,
@@ -102,6 +129,17 @@ def main() -> None:
         cli.main(prog_name="portal")
     except ConfigError as exc:
         click.echo(f"portal: configuration error: {exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:
+        from portal.db import is_unavailable
+
+        if not is_unavailable(exc):
+            raise
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        click.echo(
+            f"portal: configuration error: PORTAL_DATABASE_URL: cannot reach the database ({reason})",
+            err=True,
+        )
         sys.exit(2)
 
 

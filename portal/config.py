@@ -30,6 +30,8 @@ class Settings:
     visit_minutes: int = 60
     staff_idle_minutes: int = 30
     code_days: int = 30
+    # The audit log is kept this long, then `portal purge` removes it.
+    audit_days: int = 365
     tablet_idle_seconds: int = 300
     tablet_warning_seconds: int = 60
     redeem_limit: str = "30 per hour"
@@ -148,6 +150,7 @@ def load_settings(instance_path: Path, env: Mapping[str, str] | None = None) -> 
         visit_minutes=_int(env, "PORTAL_VISIT_MINUTES", 60, 5, 24 * 60),
         staff_idle_minutes=_int(env, "PORTAL_STAFF_IDLE_MINUTES", 30, 5, 12 * 60),
         code_days=_int(env, "PORTAL_CODE_DAYS", 30, 1, 366),
+        audit_days=_int(env, "PORTAL_AUDIT_DAYS", 365, 30, 3660),
         tablet_idle_seconds=_int(env, "PORTAL_TABLET_IDLE_SECONDS", 300, 30, 3600),
         tablet_warning_seconds=_int(env, "PORTAL_TABLET_WARNING_SECONDS", 60, 10, 600),
         redeem_limit=_limit(env, "PORTAL_REDEEM_LIMIT", "30 per hour"),

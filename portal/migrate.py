@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -18,11 +19,29 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+@functools.cache
+def head_revisions() -> frozenset[str]:
+    """The newest revision(s) the code knows, read once per process."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(HERE))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Step the schema back (operators rolling back a release; the tests go down and up)."""
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
 
 
 def revision(engine: Engine, message: str) -> None:

@@ -59,9 +59,13 @@ class LogHygiene(logging.Filter):
       into the address bar) is logged as `…`; `/q/housing` stays readable.
     """
 
-    def __init__(self, words: Iterable[str]) -> None:
+    # The words of our own routes, shared by every instance: the handlers that logging's
+    # configuration makes (portal/logs.py) exist before the app knows its routes.
+    words: set[str] = set()
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
         super().__init__()
-        self.words = frozenset(words)
+        LogHygiene.words.update(words)
 
     def clean_path(self, path: str) -> str:
         bare, query, _ = path.partition("?")

@@ -3,16 +3,24 @@
 The store never sees the cookie value: rows are keyed by an HMAC of it, and the data is sealed with
 AES-GCM under a key derived from it. So the store alone reveals nothing, and on a shared tablet the
 next person's browser holds nothing of the last person but, at most, a dead random id.
+
+Under load the store is the hot spot, so a request writes only when it has to: a session that
+holds nothing (a first visit to the landing page) has no row at all — its CSRF token is derived
+from the cookie's id, not stored — and a request that changed nothing only renews the expiry,
+at most once a minute. A request that did change something re-reads the stored data under a
+lock and applies its own changes to it, so two answers sent at once on one visit are both kept.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import hmac
 import json
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
@@ -23,52 +31,91 @@ from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import Engine, delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
 
+from portal.db import write_engine
 from portal.models import VisitSession
 
 SERIALIZER = TaggedJSONSerializer()
+# Flask-WTF's key: its value is derived from the session id, so it never needs a row.
+CSRF_KEY = "csrf_token"
+# A session that was not changed renews its expiry at most this often (seconds).
+RENEW_AFTER = 60
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    blob: bytes
+    expires_at: dt.datetime
 
 
 class SessionStore(Protocol):
-    def load(self, key: str) -> bytes | None: ...
-    def save(self, key: str, blob: bytes, seconds: int) -> None: ...
+    def load(self, key: str) -> Loaded | None: ...
+    def touch(self, key: str, seconds: int) -> None: ...
+    def update(
+        self, key: str, merge: Callable[[bytes | None], bytes | None], seconds: int
+    ) -> None: ...
     def drop(self, key: str) -> None: ...
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class SqlSessionStore:
     """Sessions in the app's own database (the default: nothing else to run)."""
 
-    def __init__(self, engine: Engine, now: Callable[[], dt.datetime]) -> None:
+    def __init__(self, engine: Engine, now: Callable[[], dt.datetime] = _utcnow) -> None:
         self.engine = engine
+        # Writes take SQLite's write lock up front (BEGIN IMMEDIATE): a deferred transaction
+        # that reads first and writes later fails at once with "database is locked" when
+        # another worker wrote in between, instead of waiting its turn.
+        self.writer = write_engine(engine)
         self.now = now
 
-    def load(self, key: str) -> bytes | None:
+    def load(self, key: str) -> Loaded | None:
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(VisitSession.data, VisitSession.expires_at).where(VisitSession.id == key)
             ).first()
         if row is None or row.expires_at <= self.now():
             return None
-        return bytes(row.data)
+        return Loaded(bytes(row.data), row.expires_at)
 
-    def save(self, key: str, blob: bytes, seconds: int) -> None:
+    def touch(self, key: str, seconds: int) -> None:
         expires = self.now() + dt.timedelta(seconds=seconds)
-        with self.engine.begin() as conn:
-            updated = conn.execute(
+        with self.writer.begin() as conn:
+            conn.execute(
                 update(VisitSession)
-                .where(VisitSession.id == key)
-                .values(data=blob, expires_at=expires)
-            ).rowcount
-            if not updated:
+                .where(VisitSession.id == key, VisitSession.expires_at > self.now())
+                .values(expires_at=expires)
+            )
+
+    def update(self, key: str, merge: Callable[[bytes | None], bytes | None], seconds: int) -> None:
+        """Read the stored blob under a lock, let `merge` make the new one, write it back."""
+        expires = self.now() + dt.timedelta(seconds=seconds)
+        with self.writer.begin() as conn:
+            query = select(VisitSession.data, VisitSession.expires_at).where(
+                VisitSession.id == key
+            )
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            row = conn.execute(query).first()
+            current = None if row is None or row.expires_at <= self.now() else bytes(row.data)
+            blob = merge(current)
+            if blob is None:
+                if row is not None:
+                    conn.execute(delete(VisitSession).where(VisitSession.id == key))
+            elif row is None:
+                conn.execute(insert(VisitSession).values(id=key, data=blob, expires_at=expires))
+            else:
                 conn.execute(
-                    insert(VisitSession).values(id=key, data=blob, expires_at=expires)
+                    update(VisitSession)
+                    .where(VisitSession.id == key)
+                    .values(data=blob, expires_at=expires)
                 )
-            # Abandoned visits must leave nothing behind; sweeping now and then on write keeps
-            # the table small without a scheduler (`portal purge` does the same on demand).
-            if secrets.randbelow(50) == 0:
-                conn.execute(delete(VisitSession).where(VisitSession.expires_at <= self.now()))
 
     def drop(self, key: str) -> None:
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             conn.execute(delete(VisitSession).where(VisitSession.id == key))
 
 
@@ -79,31 +126,105 @@ class RedisSessionStore:
         self.client = client
         self.prefix = prefix
 
-    def load(self, key: str) -> bytes | None:
-        value = self.client.get(self.prefix + key)
-        return None if value is None else bytes(value)
+    def load(self, key: str) -> Loaded | None:
+        pipe = self.client.pipeline(transaction=False)
+        pipe.get(self.prefix + key)
+        pipe.pttl(self.prefix + key)
+        value, pttl = pipe.execute()
+        if value is None:
+            return None
+        expires = _utcnow() + dt.timedelta(milliseconds=max(int(pttl), 0))
+        return Loaded(bytes(value), expires)
 
-    def save(self, key: str, blob: bytes, seconds: int) -> None:
-        self.client.set(self.prefix + key, blob, ex=seconds)
+    def touch(self, key: str, seconds: int) -> None:
+        self.client.expire(self.prefix + key, seconds)
+
+    def update(self, key: str, merge: Callable[[bytes | None], bytes | None], seconds: int) -> None:
+        import redis
+
+        name = self.prefix + key
+        with self.client.pipeline() as pipe:
+            for _attempt in range(20):
+                try:
+                    pipe.watch(name)
+                    current = pipe.get(name)
+                    blob = merge(None if current is None else bytes(current))
+                    pipe.multi()
+                    if blob is None:
+                        pipe.delete(name)
+                    else:
+                        pipe.set(name, blob, ex=seconds)
+                    pipe.execute()
+                    return
+                except redis.WatchError:
+                    continue
+        raise redis.ConnectionError("the session kept changing under us")
 
     def drop(self, key: str) -> None:
         self.client.delete(self.prefix + key)
 
 
 class VisitSessionData(CallbackDict[str, Any], SessionMixin):
-    def __init__(self, initial: dict[str, Any] | None = None, sid: str | None = None) -> None:
+    def __init__(
+        self,
+        initial: dict[str, Any] | None = None,
+        sid: str | None = None,
+        loaded: Loaded | None = None,
+    ) -> None:
         def on_update(_: Any) -> None:
             self.modified = True
 
         super().__init__(initial, on_update)
         self.sid = sid
+        self.loaded = loaded
+        # What the store held when the request began, to merge this request's changes into
+        # whatever a concurrent request on the same visit may have written meanwhile.
+        self.original: dict[str, Any] = copy.deepcopy(dict(initial or {}))
         self.modified = False
         self.rotate = False
+        self.csrf_used = False
+        # The store could not be read: nothing may be written back over the visit.
+        self.unavailable = False
+
+    def __getitem__(self, key: str) -> Any:
+        if key == CSRF_KEY:
+            self.csrf_used = True
+        return super().__getitem__(key)
 
     def clear_and_rotate(self) -> None:
         """Forget everything and take a new id (login, logout, quick exit, a new person)."""
         self.clear()
         self.rotate = True
+
+
+class StoreUnavailable(Exception):
+    """The session store did not answer in time; the person gets the 'try again' page."""
+
+
+def changes(before: Any, after: Any) -> dict[str, Any]:
+    """A nested diff: {key: ("set", value) | ("del",) | ("sub", diff)} between two dicts."""
+    diff: dict[str, Any] = {}
+    for key in before.keys() - after.keys():
+        diff[key] = ("del",)
+    for key, value in after.items():
+        old = before.get(key, _MISSING)
+        if old is _MISSING or old != value:
+            if isinstance(old, dict) and isinstance(value, dict):
+                diff[key] = ("sub", changes(old, value))
+            else:
+                diff[key] = ("set", copy.deepcopy(value))
+    return diff
+
+
+def apply_changes(target: dict[str, Any], diff: dict[str, Any]) -> None:
+    """Apply `changes()` to another version of the data; a part deleted meanwhile stays deleted."""
+    for key, change in diff.items():
+        if change[0] == "del":
+            target.pop(key, None)
+        elif change[0] == "set":
+            target[key] = change[1]
+        elif isinstance(target.get(key), dict):
+            apply_changes(target[key], change[1])
 
 
 class ServerSideSessionInterface(SessionInterface):
@@ -114,57 +235,150 @@ class ServerSideSessionInterface(SessionInterface):
         cookie_name: str,
         secure: bool,
         lifetime: Callable[[VisitSessionData], int],
+        now: Callable[[], dt.datetime] = _utcnow,
+        on_unavailable: Callable[[Response], None] | None = None,
     ) -> None:
+        self.on_unavailable = on_unavailable
         self.store = store
         self.secret = secret
         self.cookie_name = cookie_name
         self.secure = secure
         self.lifetime = lifetime
+        self.now = now
 
     def _row_key(self, sid: str) -> str:
         return hmac.new(self.secret, b"row:" + sid.encode(), hashlib.sha256).hexdigest()
 
+    def _csrf(self, sid: str) -> str:
+        return hmac.new(self.secret, b"csrf:" + sid.encode(), hashlib.sha256).hexdigest()
+
     def _aead(self, sid: str) -> AESGCM:
         return AESGCM(hashlib.sha256(b"seal:" + sid.encode()).digest())
 
-    def open_session(self, app: Flask, request: Request) -> VisitSessionData:
-        sid = request.cookies.get(self.cookie_name, "")
-        if len(sid) != 43:  # token_urlsafe(32)
-            return VisitSessionData()
-        blob = self.store.load(self._row_key(sid))
-        if not blob:
-            return VisitSessionData()
+    def _seal(self, sid: str, data: dict[str, Any]) -> bytes:
+        nonce = secrets.token_bytes(12)
+        plain = SERIALIZER.dumps(data).encode()
+        return nonce + self._aead(sid).encrypt(nonce, plain, None)
+
+    def _unseal(self, sid: str, blob: bytes) -> dict[str, Any] | None:
         try:
             raw = self._aead(sid).decrypt(blob[:12], blob[12:], None)
             data = SERIALIZER.loads(raw.decode())
         except (InvalidTag, ValueError, json.JSONDecodeError):
-            return VisitSessionData()
-        return VisitSessionData(data, sid=sid)
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _fresh(self, sid: str | None = None) -> VisitSessionData:
+        session = VisitSessionData(sid=sid or secrets.token_urlsafe(32))
+        assert session.sid is not None  # noqa: S101 - for the type checker
+        dict.__setitem__(session, CSRF_KEY, self._csrf(session.sid))
+        return session
+
+    def open_session(self, app: Flask, request: Request) -> VisitSessionData:
+        from portal.db import is_unavailable
+
+        sid = request.cookies.get(self.cookie_name, "")
+        if len(sid) != 43:  # token_urlsafe(32)
+            return self._fresh()
+        try:
+            loaded = self.store.load(self._row_key(sid))
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            session = self._fresh(sid)
+            session.unavailable = True
+            return session
+        data = None if loaded is None else self._unseal(sid, loaded.blob)
+        if data is None:
+            # No row (a session that never held anything, or one that ended): keep the id, so
+            # the CSRF token of the page the browser shows still fits.
+            return self._fresh(sid)
+        data[CSRF_KEY] = self._csrf(sid)
+        return VisitSessionData(data, sid=sid, loaded=loaded)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if not isinstance(session, VisitSessionData):  # pragma: no cover - set by create_app
             raise TypeError("the portal's session interface only saves its own sessions")
+        if session.unavailable:
+            return
+        try:
+            self._save(session, response)
+        except Exception as exc:
+            from portal.db import is_unavailable
+
+            if not is_unavailable(exc):
+                raise
+            session.unavailable = True
+            if self.on_unavailable is None:
+                raise StoreUnavailable("the session store did not answer") from exc
+            # The page was made but what it did could not be kept: the person gets the
+            # "try again" page instead of a redirect that would pretend otherwise.
+            self.on_unavailable(response)
+
+    def _save(self, session: VisitSessionData, response: Response) -> None:
+        from flask import request
+
         old_sid = session.sid
-        if old_sid and (session.rotate or not session):
-            self.store.drop(self._row_key(old_sid))
-            session.sid = None
-        if not session:
-            if old_sid:
+        existed = session.loaded is not None
+        ended = existed and (session.rotate or not session.keys() - {CSRF_KEY})
+        if session.rotate:
+            if old_sid and existed:
+                self.store.drop(self._row_key(old_sid))
+            session.sid = secrets.token_urlsafe(32)
+            session.loaded = None
+            existed = False
+            session.original = {}
+            dict.__setitem__(session, CSRF_KEY, self._csrf(session.sid))
+        sid = session.sid
+        assert sid is not None  # noqa: S101 - every session gets an id when opened
+        response.vary.add("Cookie")
+        keep = {k: v for k, v in session.items() if k != CSRF_KEY}
+        if not keep:
+            if existed:
+                self.store.drop(self._row_key(sid))
+            if session.csrf_used:
+                # The page shows a form whose token was derived from this id: the browser
+                # needs the id, but a session with nothing else in it needs no row.
+                if request.cookies.get(self.cookie_name) != sid:
+                    self._set_cookie(response, sid)
+            elif ended or session.rotate:
                 response.delete_cookie(self.cookie_name, path="/", secure=self.secure)
             return
-        sid = session.sid or secrets.token_urlsafe(32)
-        session.sid = sid
-        nonce = secrets.token_bytes(12)
-        blob = nonce + self._aead(sid).encrypt(nonce, SERIALIZER.dumps(dict(session)).encode(), None)
         seconds = self.lifetime(session)
-        self.store.save(self._row_key(sid), blob, seconds)
-        if sid != old_sid:
-            response.set_cookie(
-                self.cookie_name,
-                sid,
-                httponly=True,
-                secure=self.secure,
-                samesite="Lax",
-                path="/",
-            )
-        response.vary.add("Cookie")
+        before = {k: v for k, v in session.original.items() if k != CSRF_KEY}
+        diff = changes(before, keep)
+        if diff:
+            sealed_sid = sid
+
+            def merge(current: bytes | None) -> bytes | None:
+                if current is None:
+                    if existed:
+                        return None  # ended meanwhile (finished, left): do not bring it back
+                    base: dict[str, Any] = {}
+                else:
+                    base = self._unseal(sealed_sid, current) or {}
+                    base.pop(CSRF_KEY, None)
+                apply_changes(base, diff)
+                return self._seal(sealed_sid, base) if base else None
+
+            self.store.update(self._row_key(sid), merge, seconds)
+        elif existed and self._due(session, seconds):
+            self.store.touch(self._row_key(sid), seconds)
+        if sid != request.cookies.get(self.cookie_name):
+            self._set_cookie(response, sid)
+
+    def _due(self, session: VisitSessionData, seconds: int) -> bool:
+        from flask import request
+
+        if request.method not in ("GET", "HEAD"):
+            return True  # e.g. "I need more time": always renew
+        loaded = session.loaded
+        if loaded is None:
+            return True
+        left = (loaded.expires_at - self.now()).total_seconds()
+        return left < seconds - RENEW_AFTER
+
+    def _set_cookie(self, response: Response, sid: str) -> None:
+        response.set_cookie(
+            self.cookie_name, sid, httponly=True, secure=self.secure, samesite="Lax", path="/"
+        )

@@ -16,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         experience,
         fhir,
+        health,
         pages,
         pro,
         pro_records,
@@ -23,10 +24,11 @@ def register_blueprints(app: Flask) -> None:
         tablet,
     )
 
-    # pro.py, pro_records.py and pro_second_factor.py add routes to one blueprint (pro_access.bp), as admin.py and
-    # admin_stats.py do to admin.bp: all are imported above, before any is registered.
+    # pro.py, pro_records.py and pro_second_factor.py add routes to one blueprint (pro_access.bp),
+    # as admin.py and admin_stats.py do to admin.bp: all are imported above, before any is
+    # registered.
     del admin_stats, pro_records, pro_second_factor
-    for module in (pages, client, deletion, tablet, pro, admin, fhir, experience):
+    for module in (pages, client, deletion, tablet, pro, admin, fhir, experience, health):
         app.register_blueprint(module.bp)
     errors.register(app)
     register_template_helpers(app)

@@ -149,7 +149,8 @@ def question(item_id: str) -> Response | str | tuple[str, int]:
     item = q.items[index]
     answers: dict[str, Any] = visit["answers"]
     changing = request.args.get("change") == "1"
-    form = answer_form(item, lang(), data=answers.get(item_id))
+    sent = request.form.getlist("answer") if request.method == "POST" else None
+    form = answer_form(item, lang(), data=answers.get(item_id), sent=sent)
     error = None
     if request.method == "POST":
         raw = None if "skip" in request.form else raw_answer(form, item)

@@ -7,10 +7,13 @@ import functools
 import secrets
 from typing import cast
 
-from flask import current_app, g, has_request_context, session
+from flask import current_app, g, has_request_context, request, session
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.wrappers import Response
 
 from portal.config import Settings
+from portal.db import write_engine
 from portal.domain.keys import CodeKeyring
 from portal.domain.questionnaire import Questionnaire, load, load_default, load_version
 from portal.rate_limits import RateLimits
@@ -55,13 +58,25 @@ def db() -> Session:
     """The request's database session, opened on first use and closed at teardown."""
     if "db" not in g:
         factory = cast(sessionmaker[Session], current_app.extensions["portal.sessionmaker"])
-        g.db = factory()
+        # A request that may write takes SQLite's write lock when its transaction begins
+        # (BEGIN IMMEDIATE, waiting its turn); pages that only read never block a writer.
+        if request.method in ("GET", "HEAD"):
+            g.db = factory()
+        else:
+            g.db = factory(bind=write_engine(cast(Engine, current_app.extensions["portal.engine"])))
     return cast(Session, g.db)
 
 
 def request_db() -> Session | None:
     """The request's database session, or None outside a request (the command line)."""
     return db() if has_request_context() else None
+
+
+def end_db_before_saving_session(response: Response) -> Response:
+    """End the request's transaction once the page is made, before the session is saved:
+    on SQLite a write lock held until teardown would make the session's own write wait."""
+    close_db()
+    return response
 
 
 def close_db(_exc: BaseException | None = None) -> None:

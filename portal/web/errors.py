@@ -6,10 +6,14 @@ import logging
 import traceback
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from portal.db import is_unavailable
+from portal.sessions import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +76,31 @@ MESSAGES[502] = MESSAGES[504] = MESSAGES[503]
 STATIC_PAGES = (400, 413, 414, 431, 500, 502, 503, 504)
 
 
+# The database or Redis is busy, down or not answering: the visit is kept, so say so.
+BUSY = (
+    _l("The service is busy for a moment"),
+    _l("We could not reach our records just now. Nothing you have already answered is lost."),
+    _l("Please try again in a moment."),
+)
+RETRY_AFTER_SECONDS = 5
+
+
+def render_unavailable() -> tuple[str, int, dict[str, str]]:
+    title, what, todo = BUSY
+    html = render_template("errors/error.html", status=503, title=title, what=what, todo=todo)
+    return html, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def turn_into_unavailable(response: Response) -> None:
+    """Make an already built response the "try again" page (the visit could not be saved)."""
+    html, status, headers = render_unavailable()
+    response.set_data(html)
+    response.status_code = status
+    response.headers.pop("Location", None)
+    response.headers.update(headers)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+
+
 def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
     title, what, todo = MESSAGES.get(status, MESSAGES[500])
     return (
@@ -125,12 +154,25 @@ def register(app: Flask) -> None:
             str(_l("The page had been open for a long time, so it could not be sent safely.")),
         )
 
+    @app.before_request
+    def session_store_answered() -> None:
+        # The visit could not be read: showing the page would look like a lost visit.
+        if getattr(session, "unavailable", False) and request.blueprint != "health":
+            raise StoreUnavailable("the session store did not answer")
+
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> tuple[str, int]:
+    def http_error(exc: HTTPException) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
+        original = getattr(exc, "original_exception", None)
+        if original is not None and is_unavailable(original):
+            log.warning("storage unavailable: %s", type(original).__name__)
+            return render_unavailable()
         return render_error(exc.code or 500)
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> tuple[str, int]:
+    def unexpected(exc: Exception) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
+        if is_unavailable(exc):
+            log.warning("storage unavailable: %s", type(exc).__name__)
+            return render_unavailable()
         log_unexpected(exc)
         return render_error(500)
 

@@ -1,4 +1,4 @@
-"""WTForms classes built at run time from a questionnaire item, plus the small fixed forms.
+"""The answer form of a questionnaire item (a plain view, no WTForms class), plus small fixed forms.
 
 The forms shape and render the controls; whether an answer is valid is the domain's rule
 (`questionnaire.parse_answer`), so the web and the CLI can never disagree about it.
@@ -6,42 +6,54 @@ The forms shape and render the controls; whether an answer is valid is the domai
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, RadioField, SelectMultipleField, StringField
-from wtforms import widgets as w
-from wtforms.fields.choices import SelectChoice
+from wtforms import StringField
 
 from portal.domain.questionnaire_types import Item
 
 
-class CheckboxesField(SelectMultipleField):
-    widget = w.ListWidget(prefix_label=False)
-    option_widget = w.CheckboxInput()
+class Choice(NamedTuple):
+    value: str
+    label: str
 
 
-def answer_form(item: Item, lang: str, data: Any = None) -> FlaskForm:
-    """A form with one field, `answer`, shaped like the item (radios, checkboxes or a number)."""
-    choices = [SelectChoice(option.value, option.text[lang]) for option in item.options]
-    field: Field
-    if item.kind == "single":
-        field = RadioField(choices=choices, validate_choice=False)
-    elif item.kind == "multiple":
-        field = CheckboxesField(choices=choices, validate_choice=False)
-    else:
-        field = IntegerField(
-            render_kw={"inputmode": "numeric", "min": item.minimum, "max": item.maximum}
-        )
-    form_class = type("AnswerForm", (FlaskForm,), {"answer": field})
-    form: FlaskForm = form_class(data={"answer": data} if data is not None else None)
-    return form
+@dataclass(frozen=True)
+class AnswerField:
+    """What the question template reads: the options, the kept answer, what was just sent."""
+
+    choices: list[Choice]
+    data: Any
+    raw_data: list[str]
 
 
-def raw_answer(form: FlaskForm, item: Item) -> str | list[str] | None:
+@dataclass(frozen=True)
+class AnswerForm:
+    answer: AnswerField
+
+
+def answer_form(item: Item, lang: str, data: Any = None, sent: list[str] | None = None) -> AnswerForm:
+    """The one-field answer form, shaped like the item, without building a WTForms class per
+    request (the template writes its own controls; CSRF is checked for every POST anyway)."""
+    choices = [Choice(option.value, option.text[lang]) for option in item.options]
+    if sent is not None:
+        values = [v.strip() for v in sent if v.strip()]
+        if item.kind == "multiple":
+            data = values
+        elif item.kind == "single":
+            data = values[0] if values else None
+        else:
+            data = None
+        return AnswerForm(AnswerField(choices, data, list(sent)))
+    return AnswerForm(AnswerField(choices, data, []))
+
+
+def raw_answer(form: AnswerForm, item: Item) -> str | list[str] | None:
     """What the person sent, before the domain checks it."""
-    values = [v.strip() for v in (form.answer.raw_data or []) if v.strip()]
+    values = [v.strip() for v in form.answer.raw_data if v.strip()]
     if item.kind == "multiple":
         return values
     return values[0] if values else None

@@ -46,6 +46,8 @@ NOT_PAGES: dict[str, str] = {
     "fhir.questionnaire_resource": "FHIR R4 Questionnaire JSON (the canonical resource), not a page",
     "admin.audit_csv": "the audit log as a CSV download, not a page",
     "admin.statistics_csv": "one month's statistics as a CSV download, not a page",
+    "health.healthz": "plain-text liveness probe for the process manager, not a page",
+    "health.readyz": "plain-text readiness probe (database, Redis) for the load balancer",
 }
 
 # A tiny questionnaire with a number item, so the number template is walked too (the shipped

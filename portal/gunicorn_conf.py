@@ -1,0 +1,28 @@
+"""gunicorn settings for the portal: `gunicorn -c python:portal.gunicorn_conf "portal:create_app()"`.
+
+Every wait on the database ends within seconds (portal/db.py), far under `timeout`, so a stuck
+database gives people the "try again" page instead of killed workers. No access log: gunicorn's
+would hold client addresses and user agents.
+"""
+
+import os
+
+from portal.logs import logging_config
+
+bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
+# Sync workers: one request per process, which the KDF-bound submission wants. The default
+# fits a small machine; set PORTAL_WORKERS for a bigger one (about 2 x cores).
+workers = int(os.environ.get("PORTAL_WORKERS", "4"))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+# Workers are replaced now and then, so slow growth (caches, fragmentation) cannot add up.
+max_requests = 5000
+max_requests_jitter = 500
+# The reverse proxy on this machine is the only one whose X-Forwarded-* headers count.
+forwarded_allow_ips = os.environ.get("PORTAL_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("PORTAL_LOG_LEVEL", "info")
+logconfig_dict = logging_config(loglevel.upper())

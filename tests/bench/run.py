@@ -1,0 +1,421 @@
+"""The benchmark: every ratio measured side by side in one run, printed as `name: value` lines.
+
+Run: .venv/bin/python tests/bench/run.py [--quick]
+Starts gunicorn (and a bare Flask + Jinja app) on 127.0.0.1 with the same settings, SQLite in a
+temporary folder and a PostgreSQL schema of its own; stops everything it started by its pid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import multiprocessing
+import os
+import platform
+import secrets
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import text
+
+from portal import create_app, migrate
+from portal.config import Settings
+from portal.db import make_engine, make_session_factory
+from portal.domain import accounts
+from portal.domain.codes import new_code
+from portal.domain.keys import derive_keys
+from portal.domain.questionnaire import load_default
+from tests.pro_support import PASSWORD, SELF_CARE, store
+from tests.reliability.support import Client, Gunicorn, retrying
+
+PG_URL = os.environ.get("PORTAL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+WORKERS = 4
+LOG2N = 13
+Q = load_default()
+
+BARE_APP = '''
+from flask import Flask, render_template_string
+app = Flask(__name__)
+PAGE = open(__file__.replace("bare.py", "page.html"), encoding="utf-8").read()
+TEMPLATE = "{% raw %}" + PAGE + "{% endraw %}"
+@app.get("/page")
+def page():
+    return render_template_string(TEMPLATE)
+'''
+
+
+def say(name: str, value: object) -> None:
+    print(f"{name}: {value}", flush=True)
+
+
+def _hammer(port: int, method: str, jobs: list[tuple[str, dict[str, str], dict[str, str]]],
+            seconds: float, out: Any) -> None:
+    """One load process: send its jobs in turn (for `seconds`, or each once if seconds <= 0)."""
+    done, errors, five = 0, 0, 0
+    end = time.monotonic() + seconds
+    index = 0
+    while (seconds > 0 and time.monotonic() < end) or (seconds <= 0 and index < len(jobs)):
+        path, cookies, form = jobs[index % len(jobs)]
+        index += 1
+        client = Client(port)
+        client.cookies = dict(cookies)
+        try:
+            status = client.request(method, path, form if method == "POST" else None).status
+        except OSError:
+            errors += 1
+            continue
+        done += 1
+        five += status >= 500
+    out.put((done, errors, five))
+
+
+def load(port: int, method: str, jobs_per_process: list[list[Any]], seconds: float) -> dict[str, float]:
+    queue: Any = multiprocessing.Queue()
+    processes = [
+        multiprocessing.Process(target=_hammer, args=(port, method, jobs, seconds, queue))
+        for jobs in jobs_per_process
+    ]
+    began = time.monotonic()
+    for process in processes:
+        process.start()
+    results = [queue.get() for _ in processes]
+    elapsed = time.monotonic() - began
+    for process in processes:
+        process.join()
+    done = sum(r[0] for r in results)
+    return {"rps": done / elapsed, "errors": sum(r[1] for r in results),
+            "5xx": sum(r[2] for r in results), "done": done}
+
+
+def start_visit(port: int) -> Client:
+    client = Client(port)
+    landing = retrying(client.get, "/")
+    retrying(client.post, "/start", {"csrf_token": landing.token})
+    return client
+
+
+class Professional(threading.Thread):
+    """Signs in and redeems a code again and again while clients load the site."""
+
+    def __init__(self, port: int, code: str) -> None:
+        super().__init__(daemon=True)
+        self.port, self.code = port, code
+        self.statuses: list[int] = []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            client = Client(self.port)
+            try:
+                page = client.get("/pro/")
+                form = {"csrf_token": page.token, "username": "anna", "password": PASSWORD}
+                self.statuses.append(client.post("/pro/", form).status)
+                page = client.get("/pro/")
+                redeemed = client.post("/pro/redeem", {"csrf_token": page.token, "code": self.code})
+                self.statuses.append(redeemed.status)
+                self.statuses.append(client.get("/pro/record").status)
+            except (OSError, AssertionError):
+                self.statuses.append(599)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=30)
+
+
+def kdf_seconds() -> float:
+    code, secret = new_code(), secrets.token_bytes(32)
+    runs = []
+    for _ in range(15):
+        began = time.perf_counter()
+        derive_keys(code, secret, LOG2N)
+        runs.append(time.perf_counter() - began)
+    return statistics.median(runs)
+
+
+def rss_mb(pids: list[int]) -> float:
+    sizes = []
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return statistics.mean(sizes)
+
+
+def prepare(url: str) -> tuple[dict[str, str], str]:
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    env = {
+        "PORTAL_DATABASE_URL": url,
+        "PORTAL_SECRET_KEY": secrets.token_hex(16),
+        "PORTAL_CODE_SECRET": secrets.token_hex(32),
+        "PORTAL_KDF_LOG2N": str(LOG2N),
+        "PORTAL_REDEEM_LIMIT": "1000000 per hour",
+        "PORTAL_LOGIN_LIMIT": "1000000 per hour",
+        "PORTAL_LOGIN_LIMIT_GLOBAL": "1000000 per hour",
+    }
+    settings: Any = type("S", (), {"code_secret": bytes.fromhex(env["PORTAL_CODE_SECRET"]),
+                                   "kdf_log2n": LOG2N, "code_days": 30})
+    with make_session_factory(engine)() as db:
+        accounts.create(db, username="anna", password=PASSWORD, role="pro",
+                        today=dt.date.today(), hasher=accounts.password_hasher(cheap=True))
+        db.commit()
+        code = store(db, settings, SELF_CARE).grouped
+    engine.dispose()
+    return env, code
+
+
+def _derive_for(seconds: float, out: Any) -> None:
+    code, secret = new_code(), secrets.token_bytes(32)
+    done, end = 0, time.monotonic() + seconds
+    while time.monotonic() < end:
+        derive_keys(code, secret, LOG2N)
+        done += 1
+    out.put(done)
+
+
+def kdf_capacity(seconds: float) -> float:
+    """Key derivations per second this machine gives right now with one process per worker
+    (capped at the cores): the most submissions per second the KDF can allow."""
+    queue: Any = multiprocessing.Queue()
+    count = min(WORKERS, os.cpu_count() or 1)
+    processes = [multiprocessing.Process(target=_derive_for, args=(seconds, queue))
+                 for _ in range(count)]
+    began = time.monotonic()
+    for process in processes:
+        process.start()
+    done = sum(queue.get() for _ in processes)
+    elapsed = time.monotonic() - began
+    for process in processes:
+        process.join()
+    return done / elapsed
+
+
+def web_figures(folder: Path, seconds: float, processes: int) -> None:
+    env, pro_code = prepare(f"sqlite:///{folder / 'web.sqlite3'}")
+    app = Gunicorn(env, workers=WORKERS)
+    staff = Professional(app.port, pro_code)
+    bare = None
+    try:
+        visits = [start_visit(app.port) for _ in range(processes)]
+        path = f"/q/{Q.items[3].id}"
+        page = visits[0].get(path).body
+        (folder / "page.html").write_text(page, encoding="utf-8")
+        (folder / "bare.py").write_text(BARE_APP, encoding="utf-8")
+        bare = Gunicorn({"PYTHONPATH": str(folder)}, workers=WORKERS, app="bare:app", cwd=folder,
+                        health="/page")
+        assert len(Client(bare.port).get("/page").body) == len(page)
+        # Side by side: one-second slices in turn, so a change in the machine's load hits both.
+        ours = {"done": 0.0, "time": 0.0, "5xx": 0.0}
+        base = {"done": 0.0, "time": 0.0}
+        for _ in range(max(2, int(seconds))):
+            for port, jobs, total in (
+                (app.port, [[(path, v.cookies, {})] for v in visits], ours),
+                (bare.port, [[("/page", {}, {})] for _ in range(processes)], base),
+            ):
+                began = time.monotonic()
+                result = load(port, "GET", jobs, 1.0)
+                total["time"] += time.monotonic() - began
+                total["done"] += result["done"]
+                if "5xx" in total:
+                    total["5xx"] += result["5xx"]
+        bare.stop()
+        bare = None
+        # Submissions: visits made beforehand, so only the submissions are timed; the KDF's
+        # own capacity is measured just before and just after.
+        kdf = kdf_seconds()
+        capacity_before = kdf_capacity(min(2.0, seconds))
+        count = int(capacity_before * seconds) + processes
+        ready = []
+        for _ in range(count):
+            client = start_visit(app.port)
+            ready.append(("/submit", client.cookies, {"csrf_token": client.get("/check").token}))
+        shares = [ready[i::processes] for i in range(processes)]
+        submit = load(app.port, "POST", shares, 0)
+        limit = (capacity_before + kdf_capacity(min(2.0, seconds))) / 2
+        # Staff under client load: people answering (every answer a session write) while a
+        # professional signs in and redeems, again and again.
+        answering = []
+        for visit in visits:
+            token = visit.get(path).token
+            jobs = [(f"/q/{item.id}", visit.cookies,
+                     {"csrf_token": token, "answer": item.options[0].value})
+                    for item in Q.items if item.kind == "single"]
+            answering.append(jobs)
+        staff.start()
+        answers = load(app.port, "POST", answering, seconds)
+        staff.stop()
+        rss = rss_mb(app.worker_pids())
+    finally:
+        staff.stopped.set()
+        if bare is not None:
+            bare.stop()
+        app.stop()
+    question_rps = ours["done"] / ours["time"]
+    bare_rps = base["done"] / base["time"]
+    say("question_get_rps", round(question_rps, 1))
+    say("bare_page_rps", round(bare_rps, 1))
+    say("question_get_ratio", round(question_rps / bare_rps, 2))
+    say("question_page_bytes", len(page.encode()))
+    say("kdf_ms", round(kdf * 1000, 1))
+    say("submit_rps", round(submit["rps"], 1))
+    say("kdf_limit_rps", round(limit, 1))
+    say("submit_ratio", round(submit["rps"] / limit, 2))
+    say("rss_mb_per_worker", round(rss, 1))
+    fives = sum(1 for s in staff.statuses if s >= 500)
+    say("staff_requests_under_client_load", len(staff.statuses))
+    say("staff_5xx_under_client_load", fives)
+    say("answer_post_rps_during_staff", round(answers["rps"], 1))
+    say("client_5xx_under_load", int(ours["5xx"]) + submit["5xx"] + answers["5xx"])
+
+
+def raw_engine(url: str, schema: str | None) -> Any:
+    """An engine without the portal's time limits, for filling and dropping big tables."""
+    from sqlalchemy import create_engine
+
+    args = {"options": f"-csearch_path={schema}"} if schema else {}
+    return create_engine(url, connect_args=args)
+
+
+def fill(engine: Any, rows: int) -> None:
+    """Synthetic submissions, made in the database itself (random keys, a dummy sealed blob)."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execute(text(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :rows) "
+                "INSERT INTO submissions (lookup_key, sealed_answers, created_on, expires_on, "
+                "questionnaire_id, questionnaire_version, language, assisted, provisional_segment) "
+                "SELECT randomblob(32), randomblob(200), date('now'), date('now', '+30 days'), "
+                "'selfassessment', '1', 'fi', 0, 'supported' FROM n"), {"rows": rows})
+        else:
+            conn.execute(text("SET LOCAL statement_timeout = 0"))
+            conn.execute(text(
+                "INSERT INTO submissions (lookup_key, sealed_answers, created_on, expires_on, "
+                "questionnaire_id, questionnaire_version, language, assisted, provisional_segment) "
+                "SELECT decode(md5(random()::text) || md5(random()::text), 'hex'), "
+                "decode(repeat(md5(i::text), 6), 'hex'), current_date, current_date + 30, "
+                "'selfassessment', '1', 'fi', false, 'supported' FROM generate_series(1, :rows) i"),
+                {"rows": rows})
+    if engine.dialect.name == "sqlite":
+        # A live site checkpoints its WAL as it goes; a million rows written at once would
+        # otherwise be read through a 300 MB write-ahead log.
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.exec_driver_sql("ANALYZE")
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE submissions"))
+
+
+def _redeem_app(url: str, schema: str | None, folder: Path, rows: int) -> tuple[Any, Any, str]:
+    engine = make_engine(url, schema=schema)
+    migrate.upgrade(engine)
+    settings = Settings(instance_path=folder, secret_key=secrets.token_hex(16),
+                        code_secret=secrets.token_bytes(32), database_url=url, kdf_log2n=LOG2N,
+                        redeem_limit="1000000 per hour", extra={"schema": schema} if schema else {})
+    with make_session_factory(engine)() as db:
+        accounts.create(db, username="anna", password=PASSWORD, role="pro",
+                        today=dt.date.today(), hasher=accounts.password_hasher(cheap=True))
+        db.commit()
+        code = store(db, settings, SELF_CARE).grouped
+    engine.dispose()
+    filler = raw_engine(url, schema)
+    fill(filler, rows - 1)
+    filler.dispose()
+    app = create_app(settings)
+    client = app.test_client()
+    from tests.pro_support import sign_in
+
+    sign_in(client)
+    return app, client, code
+
+
+def redeem_p95(urls: tuple[tuple[str, str | None], tuple[str, str | None]], folder: Path,
+               runs: int, big: int) -> float:
+    """p95 of code → summary page (in-process, the real KDF) with 1,000 rows and with `big`
+    rows: two databases, redeemed in turn, so both see the same machine."""
+    from tests.pro_support import redeem
+
+    small = _redeem_app(*urls[0], folder, 1000)
+    large = _redeem_app(*urls[1], folder, big)
+    times: dict[int, list[float]] = {0: [], 1: []}
+    for _ in range(runs):
+        for index, (_app, client, code) in enumerate((small, large)):
+            began = time.perf_counter()
+            assert redeem(client, code).status_code == 303
+            assert client.get("/pro/record").status_code == 200
+            times[index].append(time.perf_counter() - began)
+    for app, _client, _code in (small, large):
+        app.extensions["portal.engine"].dispose()
+    p95 = {i: statistics.quantiles(t, n=20)[-1] for i, t in times.items()}
+    return p95[1] / p95[0]
+
+
+def stats_figure() -> None:
+    path = ROOT / "tests" / "bench" / "bench_stats.py"
+    if not path.exists():
+        say("stats_ratio_1200_vs_12_months", "not measured (tests/bench/bench_stats.py is not here)")
+        return
+    spec = importlib.util.spec_from_file_location("bench_stats", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        module.main()  # issue 13's benchmark: 12 vs 1,200 months, side by side
+    for line in printed.getvalue().splitlines():
+        if line.startswith("stats_ratio_1200_vs_12_months:"):
+            print(line, flush=True)
+            return
+    say("stats_ratio_1200_vs_12_months", "not measured (bench_stats.py printed no ratio)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="shorter runs (under two minutes)")
+    quick = parser.parse_args().quick
+    seconds, processes, runs = (3.0, 6, 20) if quick else (15.0, 8, 60)
+    # --quick fills 100,000 rows instead of a million (the fill dominates its time).
+    big, label = (100_000, "100k") if quick else (1_000_000, "1m")
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.machine())
+    say("machine", f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")
+    say("load_average_at_start", " ".join(f"{x:.1f}" for x in os.getloadavg()))
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        web_figures(folder, seconds, processes)
+        sqlite_urls = ((f"sqlite:///{folder / 'small.sqlite3'}", None),
+                       (f"sqlite:///{folder / 'large.sqlite3'}", None))
+        say(f"redeem_p95_ratio_{label}_vs_1k_sqlite",
+            round(redeem_p95(sqlite_urls, folder, runs, big), 2))
+        schemas = [f"bench_{secrets.token_hex(4)}" for _ in range(2)]
+        admin = raw_engine(PG_URL, None)
+        try:
+            with admin.begin() as conn:
+                for schema in schemas:
+                    conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            say(f"redeem_p95_ratio_{label}_vs_1k_postgres",
+                round(redeem_p95(((PG_URL, schemas[0]), (PG_URL, schemas[1])), folder, runs, big), 2))
+        finally:
+            with admin.begin() as conn:
+                for schema in schemas:
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            admin.dispose()
+    stats_figure()
+    say("bench_seconds", round(time.monotonic() - began))
+
+
+if __name__ == "__main__":
+    main()
