@@ -16,7 +16,7 @@ from tests.browser import pagecheck, walk
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 GO_ON = {
-    "fi": "Voit jatkaa kysymyksiin.",
+    "fi": "Voit jatkaa kysymyksiin vastaamista.",
     "sv": "Du kan fortsätta med frågorna.",
     "en": "You can go on with the questions.",
 }

@@ -34,7 +34,7 @@ def test_check_refuses_a_forbidden_word(tmp_path: Path) -> None:
     text = default_path().read_text(encoding="utf-8")
     broken = tmp_path / "words.yaml"
     broken.write_text(
-        text.replace("en: Where do you live at the moment?", "en: Where do addicts like you live?"),
+        text.replace("en: Where do you live now?", "en: Where do addicts like you live?"),
         encoding="utf-8",
     )
     outcome = RUNNER.invoke(questionnaire_group, ["check", str(broken)])
