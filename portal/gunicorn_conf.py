@@ -25,4 +25,7 @@ forwarded_allow_ips = os.environ.get("PORTAL_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("PORTAL_LOG_LEVEL", "info")
-logconfig_dict = logging_config(loglevel.upper())
+# PORTAL_ACCESS_LOG=true turns gunicorn's request lines on, through the same filter (no address,
+# user agent, referrer, query or unknown path segment); off by default.
+access_log = os.environ.get("PORTAL_ACCESS_LOG", "false").lower() == "true"
+logconfig_dict = logging_config(loglevel.upper(), access=access_log)

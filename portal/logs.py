@@ -29,7 +29,7 @@ class NoAddresses(LogHygiene):
         return True
 
 
-def logging_config(level: str = "INFO") -> dict[str, Any]:
+def logging_config(level: str = "INFO", *, access: bool = False) -> dict[str, Any]:
     handler = {
         "class": "logging.StreamHandler",
         "formatter": "plain",
@@ -46,7 +46,11 @@ def logging_config(level: str = "INFO") -> dict[str, Any]:
         "loggers": {
             # gunicorn's loggers, redefined so they too write through the filtered handler.
             "gunicorn.error": {"level": level, "handlers": ["stderr"], "propagate": False},
-            "gunicorn.access": {"level": "WARNING", "handlers": ["stderr"], "propagate": False},
+            "gunicorn.access": {
+                "level": "INFO" if access else "WARNING",
+                "handlers": ["stderr"],
+                "propagate": False,
+            },
             "werkzeug": {"level": level, "handlers": ["stderr"], "propagate": False},
         },
     }

@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from flask import Flask, Response, abort, request
 from werkzeug.routing import IntegerConverter, Map
@@ -61,7 +61,7 @@ class LogHygiene(logging.Filter):
 
     # The words of our own routes, shared by every instance: the handlers that logging's
     # configuration makes (portal/logs.py) exist before the app knows its routes.
-    words: set[str] = set()
+    words: ClassVar[set[str]] = set()
 
     def __init__(self, words: Iterable[str] = ()) -> None:
         super().__init__()

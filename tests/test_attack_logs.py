@@ -236,6 +236,7 @@ def test_gunicorns_access_and_error_logs_say_nothing_identifying(tmp_path: Path)
         "PORTAL_SECRET_KEY": "s" * 64,
         "PORTAL_CODE_SECRET": "ab" * 32,
         "PORTAL_KDF_LOG2N": "10",
+        "PORTAL_ACCESS_LOG": "true",  # the project's gunicorn.conf.py: request lines on
     }
     env.pop("PORTAL_REDIS_URL", None)
     log = tmp_path / "gunicorn.log"

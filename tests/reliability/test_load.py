@@ -15,6 +15,7 @@ from portal import migrate
 from portal.db import make_engine, make_session_factory
 from portal.domain import accounts, submissions
 from portal.domain.codes import parse_code
+from portal.domain.keys import CodeKeyring
 from portal.domain.questionnaire import effective_answers, load_default
 from tests.pro_support import PASSWORD, SELF_CARE, store
 from tests.reliability.support import CODE, Client, Gunicorn, retrying, running
@@ -70,7 +71,12 @@ def test_fifty_people_a_killed_worker_and_a_professional(load_env: dict[str, str
     engine = make_engine(load_env["PORTAL_DATABASE_URL"])
     migrate.upgrade(engine)
     secret = bytes.fromhex(load_env["PORTAL_CODE_SECRET"])
-    settings: Any = type("S", (), {"code_secret": secret, "kdf_log2n": 10, "code_days": 30})
+    keyring = CodeKeyring(secret, 10)
+    settings: Any = type(
+        "S",
+        (),
+        {"code_secret": secret, "kdf_log2n": 10, "code_days": 30, "code_keyring": staticmethod(lambda: keyring)},
+    )
     with make_session_factory(engine)() as db:
         accounts.create(
             db, username="anna", password=PASSWORD, role="pro", today=dt.date.today(),
@@ -107,7 +113,7 @@ def test_fifty_people_a_killed_worker_and_a_professional(load_env: dict[str, str
     with make_session_factory(engine)() as db:
         for code, answers in results:
             opened = submissions.open_submission(
-                db, parse_code(code), today=dt.date.today(), secret=secret, log2n=10
+                db, parse_code(code), today=dt.date.today(), keyring=keyring
             )
             # What the skip logic hides is not stored (e.g. no more drinking questions after
             # "never"), so a record holds the person's answers to the questions they were asked.
