@@ -61,11 +61,12 @@ def store(
     language: str = "sv",
     today: dt.date | None = None,
     assisted: bool = False,
+    code: ClientCode | None = None,
 ) -> ClientCode:
     """A finished self-assessment, stored as the client path stores it; returns its code."""
     q = load_default()
     result = assess(q, answers)
-    code = new_code()
+    code = code or new_code()
     submissions.store(
         session,
         code=code,

@@ -39,7 +39,10 @@ def _code_problem_text(error: InvalidCode) -> object:
     if error.reason == "empty":
         return _("Enter the client's code.")
     if error.reason == "wrong_length":
-        return _("A code has 13 characters. Check that none is missing or extra.")
+        return _(
+            "A code has 13 letters and numbers, like 7KQM-4PXR-9T3W-V (the dashes do not count). "
+            "Check that none is missing or extra."
+        )
     if error.reason == "bad_character" and error.group is not None:
         return _(
             "Group %(group)s of the code has a character that is not used in codes. "
@@ -102,6 +105,8 @@ def redeem() -> Response | tuple[str, int]:
             db(), code, today=dt.date.today(), secret=config.code_secret, log2n=config.kdf_log2n
         )
     except UnknownCode:
+        if code.legacy:  # passed only the old check and found nothing: most likely a typo
+            return _failed(form, _code_problem(InvalidCode("check_failed")), "check_failed", 400)
         message = _(
             "No answers were found with this code. Check the code with the client: "
             "the answers may also have been deleted."

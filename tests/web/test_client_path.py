@@ -246,3 +246,19 @@ def test_a_double_submit_is_counted_once_in_the_statistics(app: Flask, client: F
     client.post("/submit", data={"csrf_token": token(html)})
     with app.extensions["portal.sessionmaker"]() as db:
         assert sum(row.count for row in db.query(MonthlyCount)) == 1
+
+
+def test_an_old_style_code_that_finds_nothing_reads_as_a_typo_when_deleting(
+    client: FlaskClient,
+) -> None:
+    from portal.domain.codes import check_symbol, legacy_check_symbol, new_code
+
+    data = next(
+        d
+        for d in (new_code().canonical[:12] for _ in range(1000))
+        if legacy_check_symbol(d) != check_symbol(d)
+    )
+    html = client.get("/delete?lang=en").get_data(as_text=True)
+    response = client.post("/delete", data={"csrf_token": token(html), "code": data + legacy_check_symbol(data)})
+    assert response.status_code == 400
+    assert "typo" in response.get_data(as_text=True)
