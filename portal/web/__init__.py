@@ -46,9 +46,8 @@ def register_template_helpers(app: Flask) -> None:
     from urllib.parse import urlencode
 
     from flask import request
-    from flask_babel import format_date, get_locale
 
-    from portal.i18n import LANGUAGES, NATIVE_NAMES
+    from portal.i18n import LANGUAGES, NATIVE_NAMES, lang, long_date
 
     def lang_url(code: str) -> str:
         """The same page in another language (a plain link: works with JavaScript off).
@@ -66,7 +65,7 @@ def register_template_helpers(app: Flask) -> None:
             "languages": LANGUAGES,
             "native_names": NATIVE_NAMES,
             "lang_url": lang_url,
-            "current_lang": str(get_locale() or "fi"),
+            "current_lang": lang(),
             "url_map_endpoints": app.view_functions,
-            "format_date": lambda day: format_date(day, format="long"),
+            "format_date": long_date,
         }

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from portal.domain import accounts, audit, stats
 from portal.domain.audit import Action
 from portal.domain.scoring import Segment
-from portal.web.client import lang
+from portal.i18n import lang
 from portal.web.context import db, questionnaire
 from portal.web.pro import admin_only, hasher, staff
 from portal.web.staff_forms import (

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from werkzeug.wrappers import Response
 
 from portal.sessions import ServerSideSessionInterface, VisitSessionData
-from portal.web.client import DONE, VISIT
+from portal.web.client import DONE, LEFT, VISIT
 from portal.web.context import close_db, questionnaire, settings
 
 bp = Blueprint("pages", __name__)
@@ -80,6 +80,26 @@ def accessibility() -> str:
 
 @bp.get("/exit")
 def quick_exit() -> Response:
-    """Forget the visit on the server, then leave for a neutral site."""
+    """Leave for a neutral site at once, and never lose a finished visit's code.
+
+    Answers in progress are forgotten. A finished visit keeps only its code, under a new session
+    id, until the visit would have ended anyway; its pages stay closed until the person comes
+    back and asks for them ("Show my code" on the start page), so Back or a glance at the
+    screen shows nothing. On a shared tablet leaving clears everything: the next person must
+    find nothing.
+    """
+    done = session.get(DONE)
+    language = session.get("lang")
     session.clear_and_rotate()  # type: ignore[attr-defined]
+    if isinstance(done, str) and g.get("tablet") is None:
+        session[DONE] = done
+        session[LEFT] = True
+        if language:
+            session["lang"] = language
     return redirect(settings().quick_exit_url, code=303)
+
+
+@bp.app_context_processor
+def _came_back() -> dict[str, object]:
+    """After a quick exit, the start page offers the code again (until the visit ends)."""
+    return {"left_with_code": LEFT in session and DONE in session}

@@ -12,15 +12,16 @@ import json
 from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from portal.domain import audit, fhir, redemption
 from portal.domain.audit import Action
 from portal.domain.codes import InvalidCode, parse_code
 from portal.domain.submissions import ExpiredCode, UnknownCode
+from portal.i18n import lang as current_lang
 from portal.models import Submission
 from portal.web.context import db, limits, questionnaire_for, settings
 from portal.web.present import present_answers, present_result
@@ -127,10 +128,6 @@ def redeem() -> Response | tuple[str, int]:
     return redirect(url_for("pro.record"), code=303)
 
 
-def _lang() -> str:
-    return str(get_locale() or "fi")
-
-
 def _open_summary() -> redemption.Summary | None:
     held = session.get(OPEN)
     if not held:
@@ -148,7 +145,7 @@ def _open_summary() -> redemption.Summary | None:
 def _context(found: redemption.Summary) -> dict[str, Any]:
     row = found.submission
     q = questionnaire_for(row.questionnaire_id, row.questionnaire_version)
-    lang = _lang()
+    lang = current_lang()
     view = present_result(q, found.result, lang)
     names = {**view.segment_names, redemption.UNDETERMINED: _("Cannot say yet")}
     return {
