@@ -12,6 +12,12 @@
     last = now;
   });
 })();
+// After an error, focus goes to the error summary (GOV.UK's pattern), whose links lead to the
+// first field itself.
+(function () {
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+})();
 // The slip's Print button needs JavaScript, so it is hidden until this runs.
 (function () {
   var button = document.getElementById("print-slip");
@@ -22,8 +28,10 @@
 // Warnings before a pause ends something. While one shows, the rest of the page is inert: Tab
 // stays in the warning and nothing it covers can take focus.
 (function () {
-  var b = document.body;
+  var b = document.body, was = null;
   function show(box, on) {
+    if (on === !box.hidden) return;
+    if (on) was = document.activeElement;
     for (var n = box; n !== b; n = n.parentNode) {
       for (var k = n.parentNode.firstElementChild; k; k = k.nextElementSibling) {
         if (k !== n) k.toggleAttribute("inert", on);
@@ -31,6 +39,8 @@
     }
     box.hidden = !on;
     if (on) box.querySelector("button").focus();
+    // Back to where the person was (or the main content), never to <body>.
+    else if (was) (was !== b && b.contains(was) ? was : document.getElementById("main")).focus();
   }
   // Shared tablet: warn before an idle reset, then leave without a Back entry.
   var idle = +b.getAttribute("data-idle"), box = document.getElementById("idle-warning");
@@ -50,13 +60,14 @@
   // A visit or a sign-in is forgotten after a pause: two minutes before, offer more time. The
   // form asks the server (which renews the session); at the end the page reloads, showing that
   // the visit is over instead of what was on the screen.
-  var form = document.getElementById("time-warning");
-  if (!form || !window.fetch) return;
-  var left = +form.getAttribute("data-expire"), lead = +form.getAttribute("data-warn"), w1, w2;
+  var tw = document.getElementById("time-warning");
+  if (!tw || !window.fetch) return;
+  var form = tw.querySelector("form");
+  var left = +tw.getAttribute("data-expire"), lead = +tw.getAttribute("data-warn"), w1, w2;
   function over() { location.replace(location.href); }
   function again() {
-    clearTimeout(w1); clearTimeout(w2); show(form, false);
-    w1 = setTimeout(function () { show(form, true); }, Math.max(left - lead, 0) * 1000);
+    clearTimeout(w1); clearTimeout(w2); show(tw, false);
+    w1 = setTimeout(function () { show(tw, true); }, Math.max(left - lead, 0) * 1000);
     w2 = setTimeout(over, (left + 5) * 1000);
   }
   form.addEventListener("submit", function (e) {

@@ -48,6 +48,7 @@ def register_template_helpers(app: Flask) -> None:
     from flask import request
 
     from portal.i18n import LANGUAGES, NATIVE_NAMES, lang, long_date
+    from portal.web.present import two_lines
 
     def lang_url(code: str) -> str:
         """The same page in another language (a plain link: works with JavaScript off).
@@ -58,6 +59,10 @@ def register_template_helpers(app: Flask) -> None:
         args = {k: v for k, v in request.args.items() if KEPT_ARGS.get(k, _NEVER).fullmatch(v)}
         args["lang"] = code
         return f"{request.path}?{urlencode(args)}"
+
+    # An axis title of the 2×2 picture: two lines rather than cut (about 38 characters fit in
+    # one). A Jinja global, so the imported macros of shared/result.html see it.
+    app.jinja_env.globals["axis_lines"] = lambda title: two_lines(title, width=36)
 
     @app.context_processor
     def globals_for_templates() -> dict[str, object]:

@@ -76,7 +76,7 @@ def test_the_whole_client_path_on_a_small_phone(
     main = page.locator("main")
     segment_names = [seg.name[lang] for seg in Q.segment_texts.values()]
     assert any(name in main.inner_text() for name in segment_names)
-    assert page.locator("figure.grid svg[role=img]").count() == 1
+    assert page.locator("figure.grid svg[aria-hidden=true]").count() == 1
     assert page.locator(".qr svg[role=img]").count() == 1
     code = page.locator("p.code .code-text").first.inner_text().strip()
     assert len(code.replace("-", "")) == 13

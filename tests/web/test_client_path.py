@@ -124,7 +124,7 @@ def test_too_many_topics_shows_an_error_summary_and_keeps_other_answers(
     response = answer(client, "topics", topics)
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert 'class="error-summary"' in html and 'href="#answer-field"' in html
+    assert 'class="error-summary"' in html and 'href="#answer-1"' in html
     assert "Choose at most 3" in html
     assert html.count("checked") == 4, "the person's choices stay ticked"
     check = client.get("/check").get_data(as_text=True)
