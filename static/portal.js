@@ -12,18 +12,11 @@
     last = now;
   });
 })();
-// After an error, focus goes to the error summary (GOV.UK's pattern), whose links lead to the
-// first field itself.
+// Focus on the error summary after an error (GOV.UK). The slip's Print button needs JavaScript.
 (function () {
-  var summary = document.querySelector(".error-summary");
-  if (summary) summary.focus();
-})();
-// The slip's Print button needs JavaScript, so it is hidden until this runs.
-(function () {
-  var button = document.getElementById("print-slip");
-  if (!button) return;
-  button.hidden = false;
-  button.addEventListener("click", function () { window.print(); });
+  var s = document.querySelector(".error-summary"), p = document.getElementById("print-slip");
+  if (s) s.focus();
+  if (p) { p.hidden = false; p.addEventListener("click", function () { window.print(); }); }
 })();
 // Warnings before a pause ends something. While one shows, the rest of the page is inert: Tab
 // stays in the warning and nothing it covers can take focus.
@@ -39,7 +32,7 @@
     }
     box.hidden = !on;
     if (on) box.querySelector("button").focus();
-    // Back to where the person was (or the main content), never to <body>.
+    // Back to where the person was, never to <body>.
     else if (was) (was !== b && b.contains(was) ? was : document.getElementById("main")).focus();
   }
   // Shared tablet: warn before an idle reset, then leave without a Back entry.
@@ -57,9 +50,8 @@
     document.getElementById("idle-stay").addEventListener("click", arm);
     arm();
   }
-  // A visit or a sign-in is forgotten after a pause: two minutes before, offer more time. The
-  // form asks the server (which renews the session); at the end the page reloads, showing that
-  // the visit is over instead of what was on the screen.
+  // Before a pause ends a visit or a sign-in, offer more time (the server renews the session); at
+  // the end the page reloads, showing that the visit is over instead of what was on the screen.
   var tw = document.getElementById("time-warning");
   if (!tw || !window.fetch) return;
   var form = tw.querySelector("form");

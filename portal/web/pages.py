@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
@@ -17,6 +18,9 @@ bp.teardown_app_request(close_db)
 # What a pause would make a person lose: answers in progress or a result's code, or a
 # professional's sign-in (Flask-Login's key, the one the session lifetime is chosen by).
 _WORTH_KEEPING = (VISIT, DONE, "_user_id")
+# The accessibility statement's dates: change the second whenever what it says changes.
+STATEMENT_MADE = dt.date(2026, 11, 23)
+STATEMENT_UPDATED = dt.date(2026, 12, 1)
 # How long before the end the warning shows (the page's script reads it from data-warn).
 WARNING_SECONDS = 120
 
@@ -75,7 +79,12 @@ def about() -> str:
 
 @bp.get("/accessibility")
 def accessibility() -> str:
-    return render_template("pages/accessibility.html", contact=settings().accessibility_contact)
+    return render_template(
+        "pages/accessibility.html",
+        contact=settings().accessibility_contact,
+        made_on=STATEMENT_MADE,
+        updated_on=STATEMENT_UPDATED,
+    )
 
 
 @bp.get("/exit")

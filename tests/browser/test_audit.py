@@ -66,7 +66,12 @@ def test_every_question_reflows_at_320_px_with_text_spacing_and_text_zoom(
 # Giftinformationscentralen), the language menu, the professional's summary and the admin tables.
 REFLOW_STATES = [
     "landing", "about", "accessibility", "result-segment-acute", "check", "delete-typo",
-    "pro-record", "pro-redeem", "admin-accounts", "admin-audit", "admin-stats", "tablet-result",
+    "slip", "landing-came-back", "tablet-result",
+    # every page of the professional's and the administrator's side (the time warning is the
+    # redeem page with a dialog over it)
+    "pro-login", "pro-login-error", "pro-redeem", "pro-redeem-typo", "pro-redeem-unknown",
+    "pro-record", "pro-print", "pro-account", "admin-accounts", "admin-accounts-error",
+    "admin-audit", "admin-stats",
 ]  # fmt: skip
 
 
