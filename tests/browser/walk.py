@@ -487,7 +487,8 @@ def _signed_in_then(path: str, role: str = "pro") -> Callable[[Page, LiveServer]
 
 def _admin_form_error(page: Page, server: LiveServer) -> None:
     _signed_in_then("/pro/admin/", role="admin")(page, server)
-    page.locator("form[action$='/accounts'] button[type=submit]").click()
+    with page.expect_navigation():  # measured only once the answer has loaded, styles and all
+        page.locator("form[action$='/accounts'] button[type=submit]").click()
 
 
 # --- the shared tablet -----------------------------------------------------------------------
