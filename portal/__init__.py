@@ -30,6 +30,18 @@ def _settings_for(app: Flask, config: Settings | Mapping[str, Any] | None) -> Se
     return settings
 
 
+def _service_directory(settings: Settings) -> Any:
+    """Read and check the service directory once, at start: a broken file stops start-up."""
+    from portal.domain import service_directory
+
+    try:
+        if settings.services_path is None:
+            return service_directory.load_default()
+        return service_directory.load(settings.services_path)
+    except service_directory.ServiceDirectoryError as exc:
+        raise ConfigError(f"PORTAL_SERVICES: {exc.one_line()}") from None
+
+
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from portal import i18n, security
     from portal.sessions import (
@@ -59,6 +71,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE=i18n.DEFAULT,
     )
     app.extensions["portal.settings"] = settings
+    app.extensions["portal.services"] = _service_directory(settings)
 
     schema = settings.extra.get("schema")
     engine = make_engine(settings.database_url, schema=schema)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import sys
 from typing import Any, cast
 
@@ -53,38 +52,30 @@ def purge_command() -> None:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with engine.begin() as conn:
         visits = conn.execute(delete(VisitSession).where(VisitSession.expires_at <= now)).rowcount
-    removed = 0
-    try:
-        from portal.db import make_session_factory
-        from portal.domain import submissions
+    from portal.db import make_session_factory
+    from portal.domain import submissions
 
-        with make_session_factory(engine)() as session:
-            removed = submissions.purge_expired(session, today=dt.date.today())
-            session.commit()
-    except ImportError:  # pragma: no cover - storage lands with the client path
-        pass
+    with make_session_factory(engine)() as session:
+        removed = submissions.purge_expired(session, today=dt.date.today())
+        session.commit()
     click.echo(f"Removed {removed} expired record(s) and {visits} abandoned visit(s).")
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(purge_command)
-    # Commands owned by other parts of the product register themselves when they exist.
-    for module_name, names in (
-        ("portal.commands.questionnaire", ("questionnaire_group", "assess_command")),
-        ("portal.commands.users", ("users_group",)),
-        ("portal.commands.stats", ("stats_command",)),
-        ("portal.commands.translations", ("translations_group",)),
-        ("portal.commands.tablets", ("tablets_group",)),
+    from portal.commands import questionnaire, services, stats, tablets, translations, users
+
+    for command in (
+        questionnaire.questionnaire_group,
+        questionnaire.assess_command,
+        users.users_group,
+        stats.stats_command,
+        translations.translations_group,
+        tablets.tablets_group,
+        services.services_group,
     ):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        for name in names:
-            app.cli.add_command(getattr(module, name))
+        app.cli.add_command(command)
 
 
 def _create_app() -> Flask:

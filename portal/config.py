@@ -36,6 +36,7 @@ class Settings:
     accessibility_contact: str = "saavutettavuus@example.invalid"
     canonical_base: str = "https://portal.example.invalid"
     questionnaire_path: Path | None = None
+    services_path: Path | None = None  # the service directory (default: Vantaa and Kerava)
     # Cost of the code key derivation (scrypt n = 2**kdf_log2n): 13 measured ~22-28 ms here
     # (tests/bench/bench_codes.py); tests lower it.
     kdf_log2n: int = 13
@@ -122,6 +123,7 @@ def load_settings(instance_path: Path, env: Mapping[str, str] | None = None) -> 
     if not quick_exit.startswith("https://"):
         raise ConfigError("PORTAL_QUICK_EXIT_URL must be an https:// address")
     qpath = env.get("PORTAL_QUESTIONNAIRE")
+    spath = env.get("PORTAL_SERVICES")
     return Settings(
         instance_path=instance_path,
         secret_key=secret_key,
@@ -142,5 +144,6 @@ def load_settings(instance_path: Path, env: Mapping[str, str] | None = None) -> 
         or Settings.accessibility_contact,
         canonical_base=(env.get("PORTAL_CANONICAL_BASE") or Settings.canonical_base).rstrip("/"),
         questionnaire_path=Path(qpath) if qpath else None,
+        services_path=Path(spath) if spath else None,
         kdf_log2n=_int(env, "PORTAL_KDF_LOG2N", 13, 10, 20),
     )

@@ -1,4 +1,4 @@
-// Optional: the page works fully without this. Esc twice leaves quickly, without a Back entry.
+// Optional: pages work without it. Esc twice leaves quickly, without a Back entry.
 (function () {
   var exit = document.getElementById("quick-exit");
   if (!exit) return;
@@ -12,14 +12,16 @@
     last = now;
   });
 })();
-// Focus on the error summary after an error (GOV.UK). The slip's Print button needs JavaScript.
+// Focus where a screen reader should start: the error summary after an error (GOV.UK), or the
+// crisis help right after an acute answer (issue 11; without script #crisis-now scrolls to it).
+// The slip's Print button needs JavaScript.
 (function () {
-  var s = document.querySelector(".error-summary"), p = document.getElementById("print-slip");
+  var s = document.querySelector(".error-summary,[data-focus-on-load]"),
+    p = document.getElementById("print-slip");
   if (s) s.focus();
   if (p) { p.hidden = false; p.addEventListener("click", function () { window.print(); }); }
 })();
-// Warnings before a pause ends something. While one shows, the rest of the page is inert: Tab
-// stays in the warning and nothing it covers can take focus.
+// Warnings before a pause ends something; while one shows, the rest of the page is inert.
 (function () {
   var b = document.body, was = null;
   function show(box, on) {
@@ -51,7 +53,7 @@
     arm();
   }
   // Before a pause ends a visit or a sign-in, offer more time (the server renews the session); at
-  // the end the page reloads, showing that the visit is over instead of what was on the screen.
+  // the end the page reloads, so what was on the screen is gone.
   var tw = document.getElementById("time-warning");
   if (!tw || !window.fetch) return;
   var form = tw.querySelector("form");

@@ -8,26 +8,12 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.web import errors, pages
+    from portal.web import admin, client, deletion, errors, fhir, pages, pro, tablet
 
-    app.register_blueprint(pages.bp)
+    for module in (pages, client, deletion, tablet, pro, admin, fhir):
+        app.register_blueprint(module.bp)
     errors.register(app)
     register_template_helpers(app)
-    _register_optional(app)
-
-
-def _register_optional(app: Flask) -> None:
-    # Parts of the product land one by one; each registers itself here when it exists.
-    import importlib
-
-    for name in ("client", "deletion", "tablet", "pro", "admin", "fhir"):
-        try:
-            module = importlib.import_module(f"portal.web.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"portal.web.{name}":
-                raise
-            continue
-        app.register_blueprint(module.bp)
 
 
 _NEVER = re.compile(r"(?!)")

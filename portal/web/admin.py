@@ -5,6 +5,7 @@ The audit log is read-only here: there is no route that edits or deletes an entr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from flask import Blueprint, flash, redirect, render_template, request, stream_with_context, url_for
@@ -17,6 +18,7 @@ from portal.domain.audit import Action
 from portal.domain.scoring import Segment
 from portal.i18n import lang
 from portal.web.context import db, questionnaire
+from portal.web.present_services import KIND_TEXTS, directory
 from portal.web.pro import admin_only, hasher, staff
 from portal.web.staff_forms import (
     ROLE_TEXTS,
@@ -165,6 +167,21 @@ def statistics() -> str:
         columns=[*segment_ids, "none"],
         names=names,
         smallest=stats.SMALLEST_CELL,
+    )
+
+
+@bp.get("/services")
+@admin_only
+def services_directory() -> str:
+    """The service directory, read-only: every entry with its checked date; due ones flagged."""
+    found = directory()
+    today = dt.date.today()
+    return render_template(
+        "admin/services.html",
+        directory=found,
+        stale={s.id for s in found.stale(today)},
+        kind_texts=KIND_TEXTS,
+        lang=lang(),
     )
 
 

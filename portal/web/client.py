@@ -17,9 +17,12 @@ from portal.domain.questionnaire import (
     parse_answer,
 )
 from portal.i18n import _, lang
+from portal.web import acute_panel
+from portal.web.advice_view import advice_view
 from portal.web.context import db, questionnaire, settings
 from portal.web.forms import answer_form, raw_answer
 from portal.web.present import present_answers, present_result, qr_svg
+from portal.web.present_services import service_views
 
 bp = Blueprint("client", __name__)
 
@@ -104,9 +107,12 @@ def question(item_id: str) -> Response | str | tuple[str, int]:
             else:
                 answers[item_id] = list(answer) if isinstance(answer, tuple) else answer
             session.modified = True
+            # An acute answer: the next page opens with crisis help (issue 11).
+            panel = "#" + acute_panel.ANCHOR if acute_panel.note_answers(visit, q) else ""
             if changing or index + 1 == len(q.items):
-                return redirect(url_for("client.check"), code=303)
-            return redirect(url_for("client.question", item_id=q.items[index + 1].id), code=303)
+                return redirect(url_for("client.check") + panel, code=303)
+            next_url = url_for("client.question", item_id=q.items[index + 1].id)
+            return redirect(next_url + panel, code=303)
     back = (
         url_for("client.check")
         if changing
@@ -125,6 +131,7 @@ def question(item_id: str) -> Response | str | tuple[str, int]:
         error=error,
         back=back,
         changing=changing,
+        acute_panel=acute_panel.take(visit, q, lang()),
     )
     return (html, 400) if error else html
 
@@ -136,7 +143,10 @@ def check() -> Response | str:
         return redirect(url_for("client.visit_over"))
     q = questionnaire()
     return render_template(
-        "client/check.html", rows=present_answers(q, visit["answers"], lang()), q=q
+        "client/check.html",
+        rows=present_answers(q, visit["answers"], lang()),
+        q=q,
+        acute_panel=acute_panel.take(visit, q, lang()),
     )
 
 
@@ -219,13 +229,18 @@ def _show_finished(template: str, with_result: bool) -> Response | str:
         return redirect(url_for("client.visit_over"))
     code, opened = finished
     view = None
+    q = questionnaire()
+    answers = cast(dict[str, RawAnswer], opened.answers)
+    result = scoring.assess(q, answers)
     if with_result:
-        q = questionnaire()
-        answers = cast(dict[str, RawAnswer], opened.answers)
-        view = present_result(q, scoring.assess(q, answers), lang())
+        view = present_result(q, result, lang())
     return render_template(
         template,
         view=view,
+        services=service_views(q, result, answers, lang=lang()),
+        advice=advice_view(
+            opened.answers, opened.submission.questionnaire_version, lang()
+        ),
         code=code,
         expires_on=opened.submission.expires_on,
         qr=qr_svg(code.grouped, _("QR code of your code")),

@@ -14,23 +14,9 @@ import segno
 from flask import url_for
 from markupsafe import Markup, escape
 
-from portal.domain import crisis
 from portal.domain.questionnaire import Item, Questionnaire
 from portal.domain.scoring import Driver, Result
-
-
-@dataclass(frozen=True)
-class ContactLine:
-    number: str
-    tel: str
-    hours: str
-
-
-@dataclass(frozen=True)
-class ContactView:
-    name: str
-    description: str
-    lines: tuple[ContactLine, ...]
+from portal.web.crisis_view import ContactView, contacts_for_flags
 
 
 @dataclass(frozen=True)
@@ -149,18 +135,11 @@ def _marker(q: Questionnaire, result: Result) -> tuple[float, float] | None:
     return round(x, 3), round(y, 3)
 
 
-def _flag(q: Questionnaire, flag_id: str, lang: str) -> FlagView:
+def _flag(q: Questionnaire, flag_id: str, lang: str, last: bool) -> FlagView:
     flag = q.acute_flags[flag_id]
-    contacts = crisis.load_default()
-    views = []
-    for contact_id in flag.contacts:
-        contact = contacts.contact(contact_id)
-        lines = tuple(
-            ContactLine(line.number, "tel:" + line.number.replace(" ", ""), line.hours[lang])
-            for line in contact.lines_for(lang)
-        )
-        views.append(ContactView(contact.name[lang], contact.description[lang], lines))
-    return FlagView(flag_id, flag.title[lang], flag.text[lang], tuple(views))
+    # The contacts shown with every flag (the social emergency service) come once, at the end.
+    contacts = contacts_for_flags([tuple(flag.contacts)], lang, with_every_flag=last)
+    return FlagView(flag_id, flag.title[lang], flag.text[lang], contacts)
 
 
 def present_result(q: Questionnaire, result: Result, lang: str) -> ResultView:
@@ -202,7 +181,10 @@ def present_result(q: Questionnaire, result: Result, lang: str) -> ResultView:
             )
             for score in result.instruments
         ),
-        flags=tuple(_flag(q, flag_id, lang) for flag_id in result.acute_flags),
+        flags=tuple(
+            _flag(q, flag_id, lang, last=flag_id == result.acute_flags[-1])
+            for flag_id in result.acute_flags
+        ),
         topics=tuple(topics_item.option(t).text[lang] for t in result.topics)
         if topics_item
         else (),

@@ -23,8 +23,10 @@ from portal.domain.codes import InvalidCode, parse_code
 from portal.domain.submissions import ExpiredCode, UnknownCode
 from portal.i18n import lang as current_lang
 from portal.models import Submission
+from portal.web.advice_view import advice_view
 from portal.web.context import db, limits, questionnaire_for, settings
 from portal.web.present import present_answers, present_result
+from portal.web.present_services import service_views
 from portal.web.pro import bp, signed_in, staff
 from portal.web.staff_forms import REASON_TEXTS, ConfirmForm, RedeemForm, ReviewForm
 
@@ -152,11 +154,15 @@ def _context(found: redemption.Summary) -> dict[str, Any]:
         "view": view,
         "record": row,
         "answers": present_answers(q, found.answers, lang),
+        "advice": advice_view(found.answers, row.questionnaire_version, lang),  # issue 11
         "client_language": LANGUAGE_NAMES.get(row.language, row.language),
         "reviews": found.reviews,
         "segment_names": names,
         "reason_texts": REASON_TEXTS,
         "code_tail": session.get(OPEN, {}).get("tail", ""),
+        "services": service_views(
+            q, found.result, found.answers, lang=lang, client_lang=row.language
+        ),
     }
 
 

@@ -547,6 +547,17 @@ def _time_warning(then: Callable[[Page, LiveServer], None]) -> Callable[[Page, L
     return reach
 
 
+def _after_acute(page: Page, server: LiveServer) -> None:
+    """Issue 11: answer a question with an acute answer; the next question opens with the panel."""
+    q = questionnaire_of(server)
+    item, option = next((i, o) for i in q.items for o in i.options if o.acute)
+    with same_visit(page, server) as client:
+        token = _start(client)
+        _post(client, f"/q/{item.id}", [("csrf_token", token), ("answer", option.value)])
+    following = q.items[[i.id for i in q.items].index(item.id) + 1]
+    page.goto(f"{server.url}/q/{following.id}#crisis-now")
+
+
 def _question_page(page: Page, server: LiveServer) -> None:
     start_visit(page, server)
     page.goto(f"{server.url}/q/{questionnaire_of(server).items[0].id}")
@@ -593,6 +604,9 @@ def states() -> list[State]:
               questionnaire="number", expect=("input[type=number]",)),
         State("question-number-error", c, "client.question", "a number out of range, Continue",
               _question_error("number"), questionnaire="number", expect=(ERROR, "#answer-error")),
+        State("question-after-acute", c, "client.question",
+              "an acute answer, then the next question (crisis panel first)", _after_acute,
+              expect=("#crisis-now", "input[type=radio]")),
         State("question-change", c, "client.question", "Change an answer from check your answers",
               _first_of_kind("single", "?change=1"), expect=("input[type=radio]",)),
         State("check", c, "client.check", "answer all but one question", _check,
@@ -669,6 +683,9 @@ def states() -> list[State]:
               _signed_in_then("/pro/admin/audit", role="admin"), needs=("admin.audit_log",)),
         State("admin-stats", "admin", "admin.statistics", "administrator: monthly statistics",
               _signed_in_then("/pro/admin/stats", role="admin"), needs=("admin.statistics",)),
+        State("admin-services", "admin", "admin.services_directory",
+              "administrator: the service directory", _signed_in_then("/pro/admin/services", role="admin"),
+              needs=("admin.services_directory",), expect=("table",)),
         # --- the shared tablet
         State("tablet-enrolled", "tablet", "tablet.home", "open a set-up link on the tablet",
               enroll_tablet, needs=("tablet.enroll",), covers=("tablet.enroll",)),

@@ -20,7 +20,13 @@ def crisis_texts() -> list[tuple[str, dict[str, str]]]:
             (f"{contact.id}.name", dict(contact.name)),
             (f"{contact.id}.description", dict(contact.description)),
         ]
-        found += [(f"{contact.id}.{line.number}.hours", dict(line.hours)) for line in contact.lines]
+        found.append((f"{contact.id}.cost", dict(contact.cost)))
+        found += [
+            (f"{contact.id}.{line.number}.{part}", dict(text))
+            for line in contact.lines
+            for part, text in (("label", line.label), ("cost", line.cost))
+            if text
+        ]
     return found
 
 

@@ -181,7 +181,7 @@ def test_crisis_contacts_have_112_a_line_per_language_and_a_source() -> None:
     assert contacts.contact("emergency").lines[0].number == "112"
     helpline = contacts.contact("crisis_helpline")
     for lang in LANGUAGES:
-        assert helpline.lines_for(lang)[0].language == lang
+        assert helpline.lines_for(lang)[0].answers_in(lang)
     assert contacts.contact("poison_centre").lines_for("sv")[0].number == "0800 147 111"
     for contact in contacts.contacts:
         assert contact.source.startswith("https://")
