@@ -79,6 +79,13 @@ class Review(Base):
     segment: Mapped[str] = mapped_column(String(32))  # a Segment value or "undetermined"
     agrees: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The professional's own rating of each axis (portal.domain.rating); None on older reviews.
+    capability: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    risk: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Kinds of service the person was guided to, comma-separated ids from a fixed list.
+    routed: Mapped[str] = mapped_column(String(400), default="")
+    appointment: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class AuditEntry(Base):
@@ -125,7 +132,18 @@ class MonthlyCount(Base):
     month: Mapped[str] = mapped_column(String(7))  # "2026-11"
     event: Mapped[str] = mapped_column(String(16))  # "assessment" | "review"
     segment: Mapped[str] = mapped_column(String(32))  # provisional segment or "none"
-    outcome: Mapped[str] = mapped_column(String(16), default="")  # review: confirmed|corrected|…
+    outcome: Mapped[str] = mapped_column(String(32), default="")  # see portal.domain.stats
     language: Mapped[str] = mapped_column(String(2), default="")
     assisted: Mapped[bool] = mapped_column(Boolean, default=False)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CountedRedemption(Base):
+    """A record whose first redemption has been counted, so opening it again is not counted
+    twice. Only the record id (no date, no account): it goes with the record."""
+
+    __tablename__ = "counted_redemptions"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )

@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 from portal.config import Settings
 from portal.domain import accounts, submissions
 from portal.domain.codes import ClientCode, new_code
-from portal.domain.questionnaire import load_default
+from portal.domain.questionnaire import Questionnaire, load_default
 from portal.domain.scoring import assess
 from portal.models import Account
 from tests.conftest import csrf_token
@@ -29,7 +29,7 @@ SELF_CARE: Mapping[str, Any] = {
     "drug_frequency": "never",
     "polysubstance": "never",
     "injecting": "no",
-    "overdose": "no",
+    "overdose": "never",
     "phq2_1": "not_at_all",
     "phq2_2": "not_at_all",
     "phq9_9": "not_at_all",
@@ -62,9 +62,13 @@ def store(
     today: dt.date | None = None,
     assisted: bool = False,
     code: ClientCode | None = None,
+    questionnaire: Questionnaire | None = None,
 ) -> ClientCode:
-    """A finished self-assessment, stored as the client path stores it; returns its code."""
-    q = load_default()
+    """A finished self-assessment, stored as the client path stores it; returns its code.
+
+    Answered with the packaged (newest) questionnaire unless another version is given.
+    """
+    q = questionnaire or load_default()
     result = assess(q, answers)
     code = code or new_code()
     submissions.store(

@@ -1,35 +1,51 @@
-"""`portal stats`: monthly numbers that identify no one (cells under 5 are shown as "<5")."""
+"""`portal stats`: one closed month's numbers that identify no one (cells under 5 print "<5")."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import sys
 from typing import cast
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.domain import stats
-from portal.domain.scoring import Segment
 
 
-def _cell(value: int | None) -> str:
-    return "<5" if value is None else str(value)
-
-
-@click.command("stats", help="Monthly aggregate statistics; cells under 5 are suppressed.")
-def stats_command() -> None:
+@click.command("stats", help="Statistics of one closed month; cells under 5 are suppressed.")
+@click.option(
+    "--month", "month", default=None, help="YYYY-MM, a month that has ended (default: last month)."
+)
+@click.option("--csv", "as_csv", is_flag=True, help="CSV, as the statistics page downloads it.")
+@with_appcontext
+def stats_command(month: str | None, as_csv: bool) -> None:
+    today = dt.date.today()
+    chosen = month or stats.closed_months(today, 1)[0]
+    try:
+        chosen = stats.parse_month(chosen)
+    except ValueError as exc:
+        raise click.BadParameter("use YYYY-MM, e.g. 2026-11", param_hint="--month") from exc
+    if not stats.is_closed(chosen, today):
+        raise click.BadParameter(
+            f"{chosen} has not ended yet: only closed months are shown", param_hint="--month"
+        )
     factory = cast(sessionmaker[Session], current_app.extensions["portal.sessionmaker"])
-    segments = tuple(str(s) for s in Segment)
-    header = ["month", "assessments", "assisted", *segments, "none", "reviews", "held", "corrected"]
-    click.echo("\t".join(header))
     with factory() as db:
-        for row in stats.monthly(db, segments):
-            cells = [
-                row.assessments,
-                row.assisted,
-                *(row.by_segment[s] for s in (*segments, "none")),
-                row.reviews,
-                row.confirmed,
-                row.corrected,
-            ]
-            click.echo("\t".join([row.month, *(_cell(c) for c in cells)]))
+        rows = list(stats.csv_rows(stats.report(db, chosen, today=today)))
+    if as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["month", "table", "row", "column", "value"])
+        for row in rows:
+            writer.writerow([chosen, *row])
+        return
+    click.echo(f"Statistics for {chosen} (cells under {stats.SMALLEST_CELL} print as <5)")
+    current = ""
+    for table, key, column, value in rows:
+        if table != current:
+            click.echo(f"\n{table}")
+            current = table
+        label = f"{key} × {column}" if column else key
+        click.echo(f"  {label}\t{value}")

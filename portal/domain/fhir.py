@@ -1,15 +1,19 @@
-"""FHIR R4 resources: the questionnaire as a `Questionnaire`, a record as a `QuestionnaireResponse`.
+"""FHIR R4 resources: the questionnaire as a `Questionnaire`, a record as a `QuestionnaireResponse`,
+and the export as a `Bundle` with the instrument panels and the professional's assessment.
 
-Plain dicts, ready for JSON. The response has no `subject`: the record belongs to no one we know.
-Its date is a date (no time), as on the record. Answers are `valueCoding`s from one small code
-system per item (`{canonical}/{item}`), plus the LOINC code on the item where LOINC has one.
+Plain dicts, ready for JSON. Nothing has a `subject`: the record belongs to no one we know.
+Dates are dates (no time), as on the record. Answers are `valueCoding`s from one small code
+system per item (`{canonical}/{item}`), except where the wording is the instrument's own and
+LOINC has an answer code (LA…) for the option: then the answer is that LOINC coding.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from portal.domain.questionnaire import Item, Localized, Questionnaire
@@ -29,10 +33,59 @@ ITEM_LOINC: Mapping[str, Mapping[str, str]] = {
         "audit_c_3": "68520-6",
         "phq2_1": "44250-9",
         "phq2_2": "44255-8",
+        "phq9_9": "44260-8",
     }
 }
 # Instrument totals that LOINC codes; they are read-only items of the questionnaire.
-TOTAL_LOINC: Mapping[str, tuple[str, str]] = {"audit_c": ("75626-2", "Total score [AUDIT-C]")}
+TOTAL_LOINC: Mapping[str, tuple[str, str]] = {
+    "audit_c": ("75626-2", "Total score [AUDIT-C]"),
+    "phq2": ("55758-7", "Patient Health Questionnaire 2 item (PHQ-2) total score [Reported]"),
+}
+# The instruments' panels, for the Observations of the export (a panel has its total as member).
+PANEL_LOINC: Mapping[str, tuple[str, str]] = {
+    "audit_c": ("72109-2", "Alcohol Use Disorder Identification Test - Consumption [AUDIT-C]"),
+    "phq2": ("55757-9", "Patient Health Questionnaire 2 item (PHQ-2) [Reported]"),
+}
+# LOINC answer codes, checked 2026-12-01 against several independent published FHIR
+# implementations that cite the LOINC answer lists LL2179-1, LL2180-9 and LL2181-7 (AUDIT-C
+# questions 1-3) and LL358-3 (PHQ); not read on loinc.org itself, which needs a login.
+_FREQUENCY = {
+    "never": ("LA6270-8", "Never"),
+    "monthly_or_less": ("LA18926-8", "Monthly or less"),
+    "2_4_month": ("LA18927-6", "2-4 times a month"),
+    "2_3_week": ("LA18928-4", "2-3 times a week"),
+    "4_plus_week": ("LA18929-2", "4 or more times a week"),
+}
+_QUANTITY = {
+    "1_2": ("LA15694-5", "1 or 2"),
+    "3_4": ("LA15695-2", "3 or 4"),
+    "5_6": ("LA18930-0", "5 or 6"),
+    "7_9": ("LA18931-8", "7 to 9"),
+    "10_plus": ("LA18932-6", "10 or more"),
+}
+_SIX_OR_MORE = {
+    "never": ("LA6270-8", "Never"),
+    "less_than_monthly": ("LA18933-4", "Less than monthly"),
+    "monthly": ("LA18876-5", "Monthly"),
+    "weekly": ("LA18891-4", "Weekly"),
+    "daily": ("LA18934-2", "Daily or almost daily"),
+}
+_PHQ = {
+    "not_at_all": ("LA6568-5", "Not at all"),
+    "several_days": ("LA6569-3", "Several days"),
+    "more_than_half": ("LA6570-1", "More than half the days"),
+    "nearly_every_day": ("LA6571-9", "Nearly every day"),
+}
+ANSWER_LOINC: Mapping[str, Mapping[str, Mapping[str, tuple[str, str]]]] = {
+    "selfassessment": {
+        "audit_c_1": _FREQUENCY,
+        "audit_c_2": _QUANTITY,
+        "audit_c_3": _SIX_OR_MORE,
+        "phq2_1": _PHQ,
+        "phq2_2": _PHQ,
+        "phq9_9": _PHQ,
+    }
+}
 
 
 def canonical_url(base: str, q: Questionnaire) -> str:
@@ -97,13 +150,7 @@ def questionnaire(q: Questionnaire, base: str) -> dict[str, Any]:
             entry["type"] = "choice"
             entry["repeats"] = item.kind == "multiple"
             entry["answerOption"] = [
-                {
-                    "valueCoding": {
-                        "system": option_system(base, q, item),
-                        "code": option.value,
-                        **_localized("display", option.text),
-                    }
-                }
+                {"valueCoding": _option_coding(q, item, option.value, option.text, base)}
                 for option in item.options
             ]
         entry["required"] = False  # every question can be skipped
@@ -181,13 +228,160 @@ def _answers(
     if item.kind == "number":
         return [{"valueInteger": int(value)}]
     values = [value] if isinstance(value, str) else list(value)
-    return [
-        {
-            "valueCoding": {
+    answers = []
+    for v in values:
+        loinc = ANSWER_LOINC.get(q.id, {}).get(item.id, {}).get(v)
+        if loinc is not None:
+            coding = {"system": LOINC, "code": loinc[0], "display": loinc[1]}
+        else:
+            coding = {
                 "system": option_system(base, q, item),
                 "code": v,
                 "display": item.option(v).text[language],
             }
-        }
-        for v in values
+        answers.append({"valueCoding": coding})
+    return answers
+
+
+def _option_coding(
+    q: Questionnaire, item: Item, value: str, text: Localized, base: str
+) -> dict[str, Any]:
+    loinc = ANSWER_LOINC.get(q.id, {}).get(item.id, {}).get(value)
+    if loinc is not None:
+        return {"system": LOINC, "code": loinc[0], "display": loinc[1]}
+    return {"system": option_system(base, q, item), "code": value, **_localized("display", text)}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The professional's view for the export: plain values from the fixed lists."""
+
+    reviewed_on: dt.date
+    segment: str  # a segment id or "undetermined"
+    provisional: str | None
+    capability: str | None
+    risk: str | None
+    overridden: bool
+    reason: str | None
+    routed: tuple[str, ...]
+    appointment: str | None
+
+
+def _own(base: str, name: str, code: str) -> dict[str, Any]:
+    return {"coding": [{"system": f"{base.rstrip('/')}/fhir/CodeSystem/{name}", "code": code}]}
+
+
+def _component(base: str, name: str, code: str, value_system: str) -> dict[str, Any]:
+    return {
+        "code": _own(base, "assessment-part", name),
+        "valueCodeableConcept": _own(base, value_system, code),
+    }
+
+
+def assessment_observation(found: Assessment, base: str, response_ref: str) -> dict[str, Any]:
+    """The professional's rating of each axis, the segment, routing: an `Observation` without
+    subject or performer, derived from the client's `QuestionnaireResponse`."""
+    parts = []
+    if found.provisional is not None:
+        parts.append(_component(base, "provisional-segment", found.provisional, "segment"))
+    if found.capability is not None:
+        parts.append(_component(base, "capability-rating", found.capability, "capability-rating"))
+    if found.risk is not None:
+        parts.append(_component(base, "risk-rating", found.risk, "risk-rating"))
+    if found.overridden and found.reason is not None:
+        parts.append(_component(base, "override-reason", found.reason, "override-reason"))
+    parts += [_component(base, "routed-to", kind, "service-kind") for kind in found.routed]
+    if found.appointment is not None:
+        parts.append(_component(base, "appointment-made", found.appointment, "appointment"))
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {
+            **_own(base, "assessment-part", "segment-assessment"),
+            "text": "Client segment assessment by a professional",
+        },
+        "effectiveDateTime": found.reviewed_on.isoformat(),
+        "valueCodeableConcept": _own(base, "segment", found.segment),
+        "derivedFrom": [{"reference": response_ref}],
+        "component": parts,
+    }
+
+
+def _panel_observations(
+    q: Questionnaire, instruments: Iterable[InstrumentScore], authored: dt.date, response_ref: str
+) -> list[tuple[str, dict[str, Any]]]:
+    out: list[tuple[str, dict[str, Any]]] = []
+    for score in instruments:
+        if score.instrument_id not in PANEL_LOINC or not score.complete:
+            continue
+        total_ref = f"urn:uuid:{uuid.uuid4()}"
+        code, display = TOTAL_LOINC[score.instrument_id]
+        out.append(
+            (
+                total_ref,
+                {
+                    "resourceType": "Observation",
+                    "status": "final",
+                    "code": {"coding": [{"system": LOINC, "code": code, "display": display}]},
+                    "effectiveDateTime": authored.isoformat(),
+                    "valueInteger": score.score,
+                    "derivedFrom": [{"reference": response_ref}],
+                },
+            )
+        )
+        panel, panel_display = PANEL_LOINC[score.instrument_id]
+        out.append(
+            (
+                f"urn:uuid:{uuid.uuid4()}",
+                {
+                    "resourceType": "Observation",
+                    "status": "final",
+                    "code": {
+                        "coding": [{"system": LOINC, "code": panel, "display": panel_display}]
+                    },
+                    "effectiveDateTime": authored.isoformat(),
+                    "hasMember": [{"reference": total_ref}],
+                    "derivedFrom": [{"reference": response_ref}],
+                },
+            )
+        )
+    return out
+
+
+def export_bundle(
+    q: Questionnaire,
+    *,
+    answers: Mapping[str, Any],
+    instruments: Iterable[InstrumentScore],
+    authored: dt.date,
+    language: str,
+    base: str,
+    assessment: Assessment | None,
+) -> dict[str, Any]:
+    """A `collection` Bundle: the response first, then the instrument panels, then the
+    professional's assessment if there is one. No Patient, no Practitioner."""
+    instruments = tuple(instruments)
+    response_ref = f"urn:uuid:{uuid.uuid4()}"
+    entries = [
+        (
+            response_ref,
+            questionnaire_response(
+                q,
+                answers=answers,
+                instruments=instruments,
+                authored=authored,
+                language=language,
+                base=base,
+            ),
+        ),
+        *_panel_observations(q, instruments, authored, response_ref),
     ]
+    if assessment is not None:
+        entries.append(
+            (f"urn:uuid:{uuid.uuid4()}", assessment_observation(assessment, base, response_ref))
+        )
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries],
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from portal.domain import questionnaire_file
@@ -15,6 +15,7 @@ from portal.domain.questionnaire_types import (
     AxisName,
     AxisText,
     Band,
+    Condition,
     Instrument,
     InvalidAnswer,
     Item,
@@ -37,6 +38,7 @@ __all__ = [
     "AxisName",
     "AxisText",
     "Band",
+    "Condition",
     "Instrument",
     "InvalidAnswer",
     "Item",
@@ -49,9 +51,13 @@ __all__ = [
     "ScoringRules",
     "Section",
     "SegmentText",
+    "asked_items",
     "default_path",
+    "effective_answers",
+    "installed",
     "load",
     "load_default",
+    "load_version",
     "parse_answer",
 ]
 
@@ -61,8 +67,28 @@ Answer = str | tuple[str, ...] | int | None
 QUESTIONNAIRES_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
 
 
+# New visits answer DEFAULT_FILE; every installed file stays loadable for its stored records.
+DEFAULT_FILE = "selfassessment-v2.yaml"
+
+
 def default_path() -> Path:
-    return QUESTIONNAIRES_DIR / "selfassessment-v1.yaml"
+    return QUESTIONNAIRES_DIR / DEFAULT_FILE
+
+
+def installed() -> tuple[Path, ...]:
+    """Every packaged questionnaire version (selfassessment-v1.yaml, -v2.yaml, ...)."""
+    return tuple(sorted(QUESTIONNAIRES_DIR.glob("selfassessment-v*.yaml")))
+
+
+@functools.cache
+def load_version(questionnaire_id: str, version: str) -> Questionnaire:
+    """The packaged questionnaire with this id and version; LookupError when not installed."""
+    for path in installed():
+        if path.stem == f"{questionnaire_id}-v{version}":
+            q = load(path)
+            if (q.id, q.version) == (questionnaire_id, version):
+                return q
+    raise LookupError(f"questionnaire {questionnaire_id} v{version} is not installed")
 
 
 def load(path: Path) -> Questionnaire:
@@ -120,7 +146,80 @@ def _cross_check(q: Questionnaire) -> list[str]:
             fail(f"axis {axis!r}", "no item moves this axis")
     if sum(1 for item in q.items if item.role == "topics") > 1:
         fail("items", "only one item can have role: topics")
+    for index, item in enumerate(q.items):
+        earlier = {i.id for i in q.items[:index]}
+        for cond in item.skip_if + item.only_if:
+            problems += _check_condition(q, cond, f"item {item.id!r}: skip logic", earlier)
+        for option in item.options:
+            if option.exclusive and item.kind != "multiple":
+                fail(f"item {item.id!r}", "exclusive is only for multiple-choice options")
+    everything = {i.id for i in q.items}
+    rule_ids = [rule.id for rule in q.scoring.rules]
+    for dup in sorted({r for r in rule_ids if rule_ids.count(r) > 1}):
+        fail(f"scoring rule {dup!r}", "the id is used by more than one rule")
+    for rule in q.scoring.rules:
+        for cond in rule.when:
+            problems += _check_condition(q, cond, f"scoring rule {rule.id!r}", everything)
+    for note in q.notes:
+        for cond in note.when:
+            problems += _check_condition(q, cond, f"note {note.id!r}", everything)
     return problems
+
+
+def _check_condition(q: Questionnaire, cond: Condition, where: str, allowed: set[str]) -> list[str]:
+    """A condition names an item (before the one it steers) and its real options, or an instrument."""
+    place = f"{q.source}: {where}"
+    if cond.instrument is not None:
+        if cond.instrument not in {inst.id for inst in q.instruments}:
+            return [f"{place}: instrument {cond.instrument!r} is not defined"]
+        return []
+    if cond.item is None or cond.item not in allowed:
+        return [f"{place}: item {cond.item!r} does not exist (or does not come before)"]
+    unknown = [v for v in cond.any_of + cond.only_of if v not in q.item(cond.item).option_values]
+    return [f"{place}: {', '.join(unknown)} are not options of item {cond.item!r}"] if unknown else []
+
+
+def _chosen(answer: Answer) -> tuple[str, ...]:
+    if isinstance(answer, str):
+        return (answer,)
+    if isinstance(answer, tuple):
+        return answer
+    return ()
+
+
+def item_holds(cond: Condition, answers: Mapping[str, Answer]) -> bool:
+    """An item condition on parsed answers (an instrument condition is scoring's business)."""
+    if cond.item is None:
+        return False
+    chosen = _chosen(answers.get(cond.item))
+    if cond.only_of:
+        return bool(chosen) and all(value in cond.only_of for value in chosen)
+    return any(value in cond.any_of for value in chosen)
+
+
+def asked_items(q: Questionnaire, answers: Mapping[str, Answer]) -> tuple[Item, ...]:
+    """The items this person is asked, given their answers so far (the file's skip logic).
+
+    An item whose controlling item was itself not asked sees that answer as absent, so a
+    changed earlier answer hides what depended on it.
+    """
+    asked: list[Item] = []
+    seen: dict[str, Answer] = {}
+    for item in q.items:
+        skipped = any(item_holds(c, seen) for c in item.skip_if)
+        if item.only_if and not any(item_holds(c, seen) for c in item.only_if):
+            skipped = True
+        if skipped:
+            continue
+        asked.append(item)
+        if item.id in answers:
+            seen[item.id] = answers[item.id]
+    return tuple(asked)
+
+
+def effective_answers(q: Questionnaire, answers: Mapping[str, Answer]) -> dict[str, Answer]:
+    """The answers to asked items only: what the skip logic hides is not scored or stored."""
+    return {item.id: answers[item.id] for item in asked_items(q, answers) if item.id in answers}
 
 
 def _check_instrument(q: Questionnaire, inst: Instrument) -> list[str]:
@@ -173,6 +272,9 @@ def parse_answer(item: Item, raw: RawAnswer) -> Answer:
         ordered = tuple(v for v in item.option_values if v in chosen)
         if item.max_choices is not None and len(ordered) > item.max_choices:
             raise InvalidAnswer(item.id, "too_many_choices", f"at most {item.max_choices}")
+        alone = [v for v in ordered if item.option(v).exclusive]
+        if alone and len(ordered) > 1:
+            raise InvalidAnswer(item.id, "exclusive_choice", f"{alone[0]!r} goes alone")
         return ordered
     return _parse_number(item, raw)
 

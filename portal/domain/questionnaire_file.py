@@ -15,12 +15,15 @@ from portal.domain.questionnaire_types import (
     AcuteFlag,
     AxisText,
     Band,
+    Condition,
     Instrument,
     Item,
     ItemKind,
+    Note,
     Option,
     Questionnaire,
     QuestionnaireError,
+    Rule,
     ScoringRules,
     Section,
     SegmentText,
@@ -28,8 +31,14 @@ from portal.domain.questionnaire_types import (
 
 _VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _ITEM_KEYS = {"id", "section", "kind", "text", "help", "options", "max_choices", "minimum"}
-_ITEM_KEYS |= {"maximum", "unit", "weight", "instrument", "role", "bands"}
-_OPTION_KEYS = {"value", "text", "risk", "capability", "score", "acute", "sets"}
+_ITEM_KEYS |= {"maximum", "unit", "weight", "instrument", "role", "bands", "skip_if", "only_if"}
+_OPTION_KEYS = {"value", "text", "risk", "capability", "score", "acute", "sets", "exclusive"}
+_CONDITION_KEYS = {"item", "any_of", "only_of", "instrument", "at_least", "below", "from_cutoff"}
+_RULE_KEYS = {"id", "side", "when", "title", "rationale", "source", "points", "verified", "note"}
+_SCORING_KEYS = {"minimum_answered", "risk_threshold", "capability_threshold"}
+_SCORING_KEYS |= {"acute_means_higher_risk", "drivers_per_axis", "model", "risk_line"}
+_SCORING_KEYS |= {"capability_line", "decisive", "cumulative", "few_answers", "near_points"}
+_MODELS = ("average", "rules")
 _BAND_KEYS = {"upto", "risk", "capability", "acute"}
 _KINDS = ("single", "multiple", "number")
 _ROLES = ("topics",)
@@ -58,6 +67,78 @@ class _Reader(DataReader):
             score=None if score is None else self.integer(score, f"{where} ({value}).score"),
             acute=None if acute is None else self.ident(acute, f"{where} ({value}).acute"),
             sets=self.side_rules(data.get("sets", []), f"{where} ({value}).sets"),
+            exclusive=data.get("exclusive", False) is True,
+        )
+
+    def condition(self, raw: object, where: str) -> Condition:
+        data = self.mapping(raw, where)
+        self.unknown_keys(data, _CONDITION_KEYS, where)
+        if ("item" in data) == ("instrument" in data):
+            self.fail(where, "a condition names exactly one item or one instrument")
+        if "item" in data:
+            key = "only_of" if "only_of" in data else "any_of"
+            values = tuple(str(v) for v in self.seq(data.get(key), f"{where}.{key}"))
+            if not values:
+                self.fail(where, f"{key} needs at least one option value")
+            item_id = self.ident(data["item"], f"{where}.item")
+            if key == "only_of":
+                return Condition(item=item_id, only_of=values)
+            return Condition(item=item_id, any_of=values)
+        at_least, below = data.get("at_least"), data.get("below")
+        from_cutoff = data.get("from_cutoff", False) is True
+        if at_least is None and below is None and not from_cutoff:
+            self.fail(where, "an instrument condition needs at_least, below or from_cutoff")
+        return Condition(
+            instrument=self.ident(data.get("instrument"), f"{where}.instrument"),
+            at_least=None if at_least is None else self.integer(at_least, f"{where}.at_least"),
+            below=None if below is None else self.integer(below, f"{where}.below"),
+            from_cutoff=from_cutoff,
+        )
+
+    def conditions(self, raw: object, where: str) -> tuple[Condition, ...]:
+        """One condition (a mapping) or a list of them."""
+        if raw is None:
+            return ()
+        items = raw if isinstance(raw, list) else [raw]
+        return tuple(self.condition(c, f"{where}[{i}]") for i, c in enumerate(items))
+
+    def rule(self, raw: object, where: str, decisive: bool) -> Rule:
+        data = self.mapping(raw, where)
+        rule_id = self.ident(data.get("id"), f"{where}.id")
+        where = f"{where} ({rule_id})"
+        self.unknown_keys(data, _RULE_KEYS, where)
+        side = str(data.get("side"))
+        if side not in SIDE_RULES:
+            self.fail(where, f"side must be one of {', '.join(SIDE_RULES)}, not {side!r}")
+        when = self.conditions(data.get("when"), f"{where}.when")
+        if not when:
+            self.fail(where, "a rule needs at least one condition under when")
+        points = data.get("points")
+        if decisive and points is not None:
+            self.fail(where, "a decisive rule has no points (it decides the side on its own)")
+        if not decisive:
+            points = self.number(points, f"{where}.points", 0.01, 100)
+        return Rule(
+            id=rule_id,
+            side=side,
+            when=when,
+            title=self.localized(data.get("title"), f"{where}.title"),
+            rationale=self.text(data.get("rationale"), f"{where}.rationale"),
+            source=self.text(data.get("source"), f"{where}.source"),
+            points=None if points is None else float(points),
+            verified=data.get("verified", True) is not False,
+            note=str(data.get("note", "")),
+        )
+
+    def note(self, raw: object, index: int) -> Note:
+        data = self.mapping(raw, f"notes[{index}]")
+        note_id = self.ident(data.get("id"), f"notes[{index}].id")
+        where = f"note {note_id!r}"
+        return Note(
+            id=note_id,
+            when=self.conditions(data.get("when"), f"{where}.when"),
+            client=self.localized(data.get("client"), f"{where}.client"),
+            professional=self.localized(data.get("professional"), f"{where}.professional"),
         )
 
     def side_rules(self, raw: object, where: str) -> tuple[str, ...]:
@@ -139,6 +220,8 @@ class _Reader(DataReader):
             else self.ident(instrument, f"{where}: instrument"),
             role=role,
             bands=bands,
+            skip_if=self.conditions(data.get("skip_if"), f"{where}: skip_if"),
+            only_if=self.conditions(data.get("only_if"), f"{where}: only_if"),
         )
 
     def segment_text(self, raw: object, where: str) -> SegmentText:
@@ -183,7 +266,11 @@ class _Reader(DataReader):
         data = self.mapping(raw, f"instruments[{index}]")
         inst_id = self.ident(data.get("id"), f"instruments[{index}].id")
         where = f"instrument {inst_id!r}"
-        cutoff_by = self.mapping(data.get("cutoff_by", {}), f"{where}: cutoff_by")
+        raw_cutoff_by = data.get("cutoff_by", {})
+        choosers = raw_cutoff_by if isinstance(raw_cutoff_by, list) else [raw_cutoff_by]
+        # The last chooser is the fallback one (cutoff_item); earlier ones are tried first.
+        *first, last = [self.mapping(c, f"{where}: cutoff_by") for c in choosers] or [{}]
+        cutoff_by = last
         gate = self.mapping(data.get("gate", {}), f"{where}: gate")
         interp = self.mapping(data.get("interpretation"), f"{where}: interpretation")
         for key in ("above", "below", "incomplete"):
@@ -210,12 +297,30 @@ class _Reader(DataReader):
                 str(k): self.integer(v, f"{where}: cutoff_by.values.{k}")
                 for k, v in cutoff_values.items()
             },
+            cutoff_first=tuple(
+                (
+                    str(c.get("item")),
+                    {
+                        str(k): self.integer(v, f"{where}: cutoff_by.values.{k}")
+                        for k, v in self.mapping(c.get("values", {}), f"{where}: cutoff_by")
+                        .items()
+                    },
+                )
+                for c in first
+            ),
             gate_item=gate.get("item"),
             gate_values=tuple(str(v) for v in self.seq(gate.get("values", []), f"{where}: gate")),
         )
 
     def scoring(self, raw: object) -> ScoringRules:
         data = self.mapping(raw, "scoring")
+        self.unknown_keys(data, _SCORING_KEYS, "scoring")
+        model = data.get("model", "average")
+        if model not in _MODELS:
+            self.fail("scoring.model", f"must be one of {', '.join(_MODELS)}, not {model!r}")
+            model = "average"
+        if model == "rules":
+            return self.rules_scoring(data)
         return ScoringRules(
             minimum_answered=self.integer(
                 data.get("minimum_answered"), "scoring.minimum_answered", 1
@@ -228,6 +333,38 @@ class _Reader(DataReader):
             drivers_per_axis=self.integer(
                 data.get("drivers_per_axis", 3), "scoring.drivers_per_axis"
             ),
+        )
+
+    def rules_scoring(self, raw: object) -> ScoringRules:
+        data = self.mapping(raw, "scoring")
+        decisive = tuple(
+            self.rule(r, f"scoring.decisive[{i}]", decisive=True)
+            for i, r in enumerate(self.seq(data.get("decisive", []), "scoring.decisive"))
+        )
+        cumulative = tuple(
+            self.rule(r, f"scoring.cumulative[{i}]", decisive=False)
+            for i, r in enumerate(self.seq(data.get("cumulative", []), "scoring.cumulative"))
+        )
+        return ScoringRules(
+            minimum_answered=self.integer(
+                data.get("minimum_answered"), "scoring.minimum_answered", 1
+            ),
+            # The axis values are points shown on a 0..1 scale where the line sits at 0.5.
+            risk_threshold=0.5,
+            capability_threshold=0.5,
+            acute_means_higher_risk=bool(data.get("acute_means_higher_risk", False)),
+            drivers_per_axis=self.integer(
+                data.get("drivers_per_axis", 3), "scoring.drivers_per_axis"
+            ),
+            model="rules",
+            risk_line=self.number(data.get("risk_line"), "scoring.risk_line", 0.01, 100),
+            capability_line=self.number(
+                data.get("capability_line"), "scoring.capability_line", 0.01, 100
+            ),
+            decisive=decisive,
+            cumulative=cumulative,
+            few_answers=self.integer(data.get("few_answers", 0), "scoring.few_answers"),
+            near_points=self.number(data.get("near_points", 0), "scoring.near_points", 0, 100),
         )
 
     def questionnaire(self, raw: object) -> Questionnaire:
@@ -264,6 +401,9 @@ class _Reader(DataReader):
                 str(k): self.localized(v, f"notices.{k}")
                 for k, v in self.mapping(data.get("notices", {}), "notices").items()
             },
+            notes=tuple(
+                self.note(r, i) for i, r in enumerate(self.seq(data.get("notes", []), "notes"))
+            ),
             source=self.source,
         )
 

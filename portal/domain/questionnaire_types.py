@@ -13,6 +13,8 @@ AxisName = Literal["risk", "capability"]
 AXES: tuple[AxisName, ...] = ("risk", "capability")
 SEGMENT_IDS = ("self_care", "supported", "collaborative", "intensive")
 SIDE_RULES = ("higher_risk", "lower_capability")  # what an option's `sets` may say
+SIDE_AXIS: Mapping[str, AxisName] = {"higher_risk": "risk", "lower_capability": "capability"}
+ScoringModel = Literal["average", "rules"]
 
 
 class QuestionnaireError(ValueError):
@@ -28,8 +30,8 @@ class QuestionnaireError(ValueError):
 class InvalidAnswer(ValueError):
     """One answer does not fit its item; reason is a short stable code the web layer translates.
 
-    Reason codes: unknown_item, unknown_option, wrong_type, too_many_choices, not_a_number,
-    out_of_range.
+    Reason codes: unknown_item, unknown_option, wrong_type, too_many_choices, exclusive_choice,
+    not_a_number, out_of_range.
     """
 
     def __init__(self, item_id: str, reason: str, detail: str = "") -> None:
@@ -49,6 +51,7 @@ class Option:
     score: int | None = None  # the instrument's own item score, per its manual
     acute: str | None = None  # id of the acute flag this answer raises
     sets: tuple[str, ...] = ()  # SIDE_RULES this answer decides on its own
+    exclusive: bool = False  # a multiple-choice option that cannot go with others ("none")
 
     def level(self, axis: AxisName) -> float:
         return self.risk if axis == "risk" else self.capability
@@ -68,6 +71,57 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """One test on the answers: an item's answer is one of `any_of` (or all within `only_of`),
+    or an instrument's score.
+
+    Instrument tests: `at_least` n, `below` n, and `from_cutoff` (at or above the cut-off the
+    instrument chooses for this person). A skipped item never satisfies a condition.
+    """
+
+    item: str | None = None
+    any_of: tuple[str, ...] = ()
+    only_of: tuple[str, ...] = ()  # holds when every chosen value is one of these
+    instrument: str | None = None
+    at_least: int | None = None
+    below: int | None = None
+    from_cutoff: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A scoring rule: when all conditions hold, a side is decided (decisive) or points added."""
+
+    id: str
+    side: str  # one of SIDE_RULES
+    when: tuple[Condition, ...]
+    title: Localized  # short, shown to the professional
+    rationale: str  # one line: why a professional would agree
+    source: str
+    points: float | None = None  # None: decisive ("any one of" decides the side)
+    verified: bool = True
+    note: str = ""
+
+    @property
+    def decisive(self) -> bool:
+        return self.points is None
+
+    @property
+    def axis(self) -> AxisName:
+        return SIDE_AXIS[self.side]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A line for the result page and the summary when its conditions hold (children, safety)."""
+
+    id: str
+    when: tuple[Condition, ...]
+    client: Localized
+    professional: Localized
+
+
+@dataclass(frozen=True)
 class Item:
     id: str
     kind: ItemKind
@@ -83,6 +137,10 @@ class Item:
     instrument: str | None = None
     role: str | None = None  # "topics": the person's own priorities
     bands: tuple[Band, ...] = ()
+    # Skip logic: not asked when any `skip_if` holds; when `only_if` is given, asked only
+    # when one of them holds. Conditions refer to earlier items only.
+    skip_if: tuple[Condition, ...] = ()
+    only_if: tuple[Condition, ...] = ()
 
     def option(self, value: str) -> Option:
         for option in self.options:
@@ -129,6 +187,9 @@ class Instrument:
     cutoff_values: Mapping[str, int] = field(default_factory=dict)
     gate_item: str | None = None  # when this item has a gate value, the others score 0
     gate_values: tuple[str, ...] = ()
+    # Further (item, values) choosers tried BEFORE cutoff_item, first answered match wins
+    # (v2: the age band 65 or over chooses 4 before the women/men limit is looked at).
+    cutoff_first: tuple[tuple[str, Mapping[str, int]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +222,18 @@ class ScoringRules:
     capability_threshold: float
     acute_means_higher_risk: bool
     drivers_per_axis: int
+    model: ScoringModel = "average"
+    # The rules model: lines in points, the rules, and when few answers make a result unsure.
+    risk_line: float = 0.0
+    capability_line: float = 0.0
+    decisive: tuple[Rule, ...] = ()
+    cumulative: tuple[Rule, ...] = ()
+    few_answers: int = 0  # an axis decided by fewer answers than this is "near the line"
+    near_points: float = 0.0  # an axis this close below its line (in points) is "near the line"
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self.decisive + self.cumulative
 
 
 @dataclass(frozen=True)
@@ -177,6 +250,7 @@ class Questionnaire:
     axes: Mapping[str, AxisText]
     scoring: ScoringRules
     notices: Mapping[str, Localized] = field(default_factory=dict)
+    notes: tuple[Note, ...] = ()
     source: str = ""
 
     def item(self, item_id: str) -> Item:
@@ -225,6 +299,11 @@ class Questionnaire:
             yield f"instruments.{instrument.id}.title", instrument.title
             for key, text in instrument.interpretation.items():
                 yield f"instruments.{instrument.id}.interpretation.{key}", text
+        for rule in self.scoring.rules:
+            yield f"scoring.rules.{rule.id}.title", rule.title
+        for note in self.notes:
+            yield f"notes.{note.id}.client", note.client
+            yield f"notes.{note.id}.professional", note.professional
         for item in self.items:
             yield f"items.{item.id}.text", item.text
             if item.help is not None:

@@ -16,34 +16,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.domain import stats
+from portal.domain import rating, stats
 from portal.domain.codes import ClientCode
 from portal.domain.questionnaire import Questionnaire
-from portal.domain.scoring import Result, Segment, assess
+from portal.domain.scoring import Result, assess
 from portal.domain.submissions import open_submission
-from portal.models import Review, Submission
+from portal.models import CountedRedemption, Review, Submission
 
-UNDETERMINED = "undetermined"  # "cannot say yet"
-DECISIONS: tuple[str, ...] = (*(str(s) for s in Segment), UNDETERMINED)
-# Why the professional's view differs, from a short fixed list: free text about a client would be
-# personal data, so there is none.
-REASONS: tuple[str, ...] = (
-    "more_risk",
-    "less_risk",
-    "more_capability",
-    "less_capability",
-    "client_view",
-    "situation_changed",
-    "need_more_information",
-)
+# The fixed lists live with the rating; kept here under their old names for callers.
+UNDETERMINED = rating.UNDETERMINED  # "cannot say yet"
+DECISIONS = rating.DECISIONS
+REASONS = rating.OVERRIDE_REASONS
 
 
 class RecordGone(Exception):
     """The record was deleted by the client or purged after expiry while it was open."""
 
 
-class InvalidReview(ValueError):
-    """A decision or a reason that is not on the fixed lists."""
+InvalidReview = rating.InvalidRating  # a value that is not on the fixed lists
 
 
 @dataclass(frozen=True)
@@ -72,7 +62,13 @@ def redeem(
 ) -> Opened:
     """Open the record a code answers to; UnknownCode or ExpiredCode from the submissions module."""
     opened = open_submission(session, code, today=today, secret=secret, log2n=log2n)
-    return Opened(opened.submission.id, dict(opened.answers), code.last_group)
+    row = opened.submission
+    if session.get(CountedRedemption, row.id) is None:
+        # Counted once per record, in the month of its first redemption.
+        session.add(CountedRedemption(submission_id=row.id))
+        stats.count_redemption(session, day=today, assessed_on=row.created_on)
+        session.flush()
+    return Opened(row.id, dict(opened.answers), code.last_group)
 
 
 def summary(
@@ -106,28 +102,52 @@ def review(
     *,
     submission_id: int,
     account_id: int | None,
-    decision: str,
-    reason: str | None,
+    given: rating.Rating,
+    provisional: str | None,
     today: dt.date,
 ) -> Review:
-    """Record a confirmation or a correction with its date (no time: it is about a client)."""
-    if decision not in DECISIONS:
-        raise InvalidReview(decision)
-    if reason is not None and reason not in REASONS:
-        raise InvalidReview(reason)
+    """Record the professional's rating, segment and routing with its date (no time).
+
+    `provisional` is the segment the client's answers give, as scored from the opened answers
+    (Summary.result), so nothing here needs the record to keep its segment in clear.
+
+    Only a record's first review is counted in the statistics: a second look at the same person
+    must not count them twice (their later reviews are kept on the record all the same).
+    """
     row = session.get(Submission, submission_id)
     if row is None:
         raise RecordGone(submission_id)
+    first = not reviews_of(session, submission_id)
+    decision = given.segment
     entry = Review(
         submission_id=submission_id,
         account_id=account_id,
         reviewed_on=today,
         segment=decision,
-        agrees=agrees(row.provisional_segment, decision),
-        reason=reason,
+        agrees=agrees(provisional, decision),
+        reason=given.reason,
+        capability=given.capability,
+        risk=given.risk,
+        overridden=given.override is not None,
+        routed=",".join(given.routed),
+        appointment=given.appointment,
     )
     session.add(entry)
-    # Counted apart from the record, so "how often the provisional segment held" outlives it.
-    stats.count_review(session, day=today, provisional=row.provisional_segment, decision=decision)
+    if first:
+        sides = rating.client_sides(provisional)
+        stats.count_review(
+            session,
+            day=today,
+            provisional=provisional,
+            decision=decision,
+            axes={
+                "capability": rating.axis_outcome(
+                    "capability", given.capability, sides["capability"]
+                ),
+                "risk": rating.axis_outcome("risk", given.risk, sides["risk"]),
+            },
+            routed=given.routed,
+            appointment=given.appointment,
+        )
     session.flush()
     return entry

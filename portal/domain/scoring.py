@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any, Literal
 
+from portal.domain import certainty, scoring_rules
+from portal.domain.certainty import severity
 from portal.domain.questionnaire import (
     AXES,
     Answer,
@@ -16,98 +15,26 @@ from portal.domain.questionnaire import (
     Item,
     Questionnaire,
     RawAnswer,
+    effective_answers,
+    item_holds,
     parse_answer,
 )
+from portal.domain.result import AxisState, Driver, Flip, InstrumentScore, Result, Segment
+from portal.domain.scoring_rules import FiredRule
 
-
-class Segment(StrEnum):
-    SELF_CARE = "self_care"  # higher capability, lower risk
-    SUPPORTED = "supported"  # lower capability, lower risk
-    COLLABORATIVE = "collaborative"  # higher capability, higher risk
-    INTENSIVE = "intensive"  # lower capability, higher risk
-
-
-@dataclass(frozen=True)
-class Driver:
-    """One answer that pulled an axis towards 'needs more' (higher risk / lower capability)."""
-
-    item_id: str
-    value: str
-    axis: Literal["risk", "capability"]
-    weight: float  # share of the axis this answer moved, 0..1
-
-
-@dataclass(frozen=True)
-class InstrumentScore:
-    instrument_id: str
-    score: int
-    maximum: int
-    cutoff: int | None
-    above_cutoff: bool | None  # None when incomplete and not yet at the cut-off
-    complete: bool
-
-    @property
-    def interpretation_key(self) -> str:
-        """Which text of the instrument's `interpretation` fits: above, below or incomplete."""
-        if self.above_cutoff is None:
-            return "incomplete"
-        return "above" if self.above_cutoff else "below"
-
-
-@dataclass(frozen=True)
-class Result:
-    segment: Segment | None
-    risk: float | None  # 0..1, None when too few answers on the axis
-    capability: float | None  # 0..1, 1 = copes well
-    risk_drivers: tuple[Driver, ...]
-    capability_drivers: tuple[Driver, ...]
-    instruments: tuple[InstrumentScore, ...]
-    acute_flags: tuple[str, ...]
-    topics: tuple[str, ...]
-    questionnaire_id: str
-    version: str
-    risk_answered: int = 0
-    capability_answered: int = 0
-    # Sides decided by a rule rather than by the axis value: "higher_risk:acute_flag",
-    # "lower_capability:housing=no_home", ... (so the professional view can say why).
-    overrides: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready; "segment" is None when there is no provisional segment."""
-        return {
-            "questionnaire_id": self.questionnaire_id,
-            "version": self.version,
-            "segment": None if self.segment is None else str(self.segment),
-            "risk": None if self.risk is None else round(self.risk, 4),
-            "capability": None if self.capability is None else round(self.capability, 4),
-            "risk_answered": self.risk_answered,
-            "capability_answered": self.capability_answered,
-            "risk_drivers": [_driver_dict(d) for d in self.risk_drivers],
-            "capability_drivers": [_driver_dict(d) for d in self.capability_drivers],
-            "instruments": [
-                {
-                    "instrument_id": s.instrument_id,
-                    "score": s.score,
-                    "maximum": s.maximum,
-                    "cutoff": s.cutoff,
-                    "above_cutoff": s.above_cutoff,
-                    "complete": s.complete,
-                }
-                for s in self.instruments
-            ],
-            "acute_flags": list(self.acute_flags),
-            "topics": list(self.topics),
-            "overrides": list(self.overrides),
-        }
-
-
-def _driver_dict(driver: Driver) -> dict[str, Any]:
-    return {
-        "item_id": driver.item_id,
-        "value": driver.value,
-        "axis": driver.axis,
-        "weight": round(driver.weight, 4),
-    }
+# The result's types live in result.py; they are re-exported here, where callers look for them.
+__all__ = [
+    "AxisState",
+    "Driver",
+    "Flip",
+    "InstrumentScore",
+    "Result",
+    "Segment",
+    "assess",
+    "parse_answers",
+    "score_instrument",
+    "severity",
+]
 
 
 def parse_answers(q: Questionnaire, answers: Mapping[str, RawAnswer]) -> dict[str, Answer]:
@@ -123,8 +50,26 @@ def parse_answers(q: Questionnaire, answers: Mapping[str, RawAnswer]) -> dict[st
 
 
 def assess(q: Questionnaire, answers: Mapping[str, RawAnswer]) -> Result:
-    """Score one person's answers. A skipped item is simply absent (or None)."""
-    parsed = parse_answers(q, answers)
+    """Score one person's answers. A skipped item is simply absent (or None).
+
+    The questionnaire's skip logic applies first: an answer to an item this person was not
+    asked (e.g. AUDIT-C 2-3 after "never") is not scored, just as the web path never asks it.
+    """
+    parsed = effective_answers(q, parse_answers(q, answers))
+    result = _assess(q, parsed)
+    if result.segment is None:
+        return result
+    return certainty.with_certainty(q, parsed, result, _assess)
+
+
+def _assess(q: Questionnaire, parsed: Mapping[str, Answer]) -> Result:
+    if q.scoring.model == "rules":
+        return _assess_rules(q, parsed)
+    return _assess_average(q, parsed)
+
+
+def _assess_average(q: Questionnaire, parsed: Mapping[str, Answer]) -> Result:
+    """Version 1: a weighted average per axis, plus `sets:` and acute-flag overrides."""
     flags = _acute_flags(q, parsed)
     axes: dict[AxisName, tuple[float | None, tuple[Driver, ...], int]] = {
         axis: _axis(q, parsed, axis) for axis in AXES
@@ -132,6 +77,30 @@ def assess(q: Questionnaire, answers: Mapping[str, RawAnswer]) -> Result:
     risk, risk_drivers, risk_n = axes["risk"]
     capability, capability_drivers, capability_n = axes["capability"]
     overrides = _overrides(q, parsed, flags)
+    sides = {rule.split(":", 1)[0] for rule in overrides}
+    states = (
+        AxisState(
+            "risk",
+            risk,
+            q.scoring.risk_threshold,
+            "level",
+            None if risk is None else (risk >= q.scoring.risk_threshold or "higher_risk" in sides),
+            "higher_risk" in sides,
+            risk_n,
+        ),
+        AxisState(
+            "capability",
+            capability,
+            q.scoring.capability_threshold,
+            "level",
+            None
+            if capability is None
+            else capability < q.scoring.capability_threshold or "lower_capability" in sides,
+            "lower_capability" in sides,
+            capability_n,
+        ),
+    )
+    counted = tuple(d for axis in AXES for d in _axis(q, parsed, axis, every=True)[1])
     return Result(
         segment=_segment(q, risk, capability, overrides),
         risk=risk,
@@ -146,6 +115,103 @@ def assess(q: Questionnaire, answers: Mapping[str, RawAnswer]) -> Result:
         risk_answered=risk_n,
         capability_answered=capability_n,
         overrides=overrides,
+        model="average",
+        axis_states=states,
+        counted=counted,
+        notes=_notes(q, parsed),
+    )
+
+
+def _assess_rules(q: Questionnaire, parsed: Mapping[str, Answer]) -> Result:
+    """Version 2: decisive rules decide a side on their own; the other rules add up points."""
+    flags = _acute_flags(q, parsed)
+    instruments = tuple(score_instrument(q, inst, parsed) for inst in q.instruments)
+    scores = {
+        s.instrument_id: scoring_rules.Score(s.score, s.cutoff) for s in instruments
+    }
+    fired = scoring_rules.fired_rules(q, parsed, scores)
+    overrides = tuple(f"{f.side}:{f.rule_id}" for f in fired if f.decisive)
+    if flags and q.scoring.acute_means_higher_risk:
+        overrides = ("higher_risk:acute_flag", *overrides)
+    sides = {rule.split(":", 1)[0] for rule in overrides}
+    states: list[AxisState] = []
+    drivers: dict[AxisName, tuple[Driver, ...]] = {}
+    sides_of: tuple[tuple[AxisName, str, float], ...] = (
+        ("risk", "higher_risk", q.scoring.risk_line),
+        ("capability", "lower_capability", q.scoring.capability_line),
+    )
+    for axis, side, line in sides_of:
+        answered = sum(1 for i in scoring_rules.axis_items(q, axis) if i in parsed)
+        total = scoring_rules.points(q, fired, axis)
+        by_rule = side in sides
+        known = by_rule or answered >= q.scoring.minimum_answered
+        states.append(
+            AxisState(
+                axis,
+                total if known else None,
+                line,
+                "points",
+                (by_rule or total >= line) if known else None,
+                by_rule,
+                answered,
+            )
+        )
+        drivers[axis] = _rule_drivers(q, fired, axis, line)
+    risk_state, capability_state = states
+    segment = _segment_of(risk_state.needs_more, capability_state.needs_more)
+    per_axis = q.scoring.drivers_per_axis
+    return Result(
+        segment=segment,
+        risk=None
+        if risk_state.value is None
+        else scoring_rules.shown_level(risk_state.value, risk_state.line, "risk"),
+        capability=None
+        if capability_state.value is None
+        else scoring_rules.shown_level(capability_state.value, capability_state.line, "capability"),
+        risk_drivers=drivers["risk"][:per_axis],
+        capability_drivers=drivers["capability"][:per_axis],
+        instruments=instruments,
+        acute_flags=flags,
+        topics=_topics(q, parsed),
+        questionnaire_id=q.id,
+        version=q.version,
+        risk_answered=risk_state.answered,
+        capability_answered=capability_state.answered,
+        overrides=overrides,
+        model="rules",
+        axis_states=tuple(states),
+        fired=fired,
+        counted=drivers["risk"] + drivers["capability"],
+        notes=_notes(q, parsed),
+    )
+
+
+def _rule_drivers(
+    q: Questionnaire, fired: tuple[FiredRule, ...], axis: AxisName, line: float
+) -> tuple[Driver, ...]:
+    """The answers behind the fired rules of one axis: decisive first, then by points."""
+    side = "higher_risk" if axis == "risk" else "lower_capability"
+    mine = [f for f in fired if f.side == side]
+    mine.sort(key=lambda f: (not f.decisive, -(f.points or 0.0)))
+    seen: dict[tuple[str, str], Driver] = {}
+    for f in mine:
+        weight = 1.0 if f.decisive else min(1.0, (f.points or 0.0) / line)
+        for item_id, value in f.evidence:
+            seen.setdefault((item_id, value), Driver(item_id, value, axis, weight))
+    return tuple(seen.values())
+
+
+def _segment_of(higher_risk: bool | None, lower_capability: bool | None) -> Segment | None:
+    if higher_risk is None or lower_capability is None:
+        return None
+    if higher_risk:
+        return Segment.INTENSIVE if lower_capability else Segment.COLLABORATIVE
+    return Segment.SUPPORTED if lower_capability else Segment.SELF_CARE
+
+
+def _notes(q: Questionnaire, parsed: Mapping[str, Answer]) -> tuple[str, ...]:
+    return tuple(
+        note.id for note in q.notes if note.when and all(item_holds(c, parsed) for c in note.when)
     )
 
 
@@ -179,7 +245,7 @@ def _levels(item: Item, answer: Answer, axis: AxisName) -> tuple[float, str]:
 
 
 def _axis(
-    q: Questionnaire, parsed: Mapping[str, Answer], axis: AxisName
+    q: Questionnaire, parsed: Mapping[str, Answer], axis: AxisName, every: bool = False
 ) -> tuple[float | None, tuple[Driver, ...], int]:
     total = top = 0.0
     pulls: list[tuple[float, int, str, str]] = []
@@ -202,7 +268,7 @@ def _axis(
     pulls.sort(key=lambda p: (-p[0], p[1]))
     drivers = tuple(
         Driver(item_id=item_id, value=value, axis=axis, weight=pull / top)
-        for pull, _, item_id, value in pulls[: q.scoring.drivers_per_axis]
+        for pull, _, item_id, value in (pulls if every else pulls[: q.scoring.drivers_per_axis])
     )
     return total / top, drivers, answered
 
@@ -231,10 +297,14 @@ def score_instrument(
     score = sum(q.item(i).option(str(parsed[i])).score or 0 for i in answered)
     complete = gated or len(answered) == len(inst.items)
     cutoff = inst.cutoff
+    choosers = [*inst.cutoff_first]
     if inst.cutoff_item is not None:
-        chosen = parsed.get(inst.cutoff_item)
-        if isinstance(chosen, str) and chosen in inst.cutoff_values:
-            cutoff = inst.cutoff_values[chosen]
+        choosers.append((inst.cutoff_item, inst.cutoff_values))
+    for item_id, values in choosers:
+        chosen = parsed.get(item_id)
+        if isinstance(chosen, str) and chosen in values:
+            cutoff = values[chosen]
+            break
     above: bool | None = None
     if cutoff is not None:
         # Scores only grow with more answers, so a partial score at the cut-off is already above.

@@ -8,9 +8,24 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.web import admin, client, deletion, errors, fhir, pages, pro, tablet
+    from portal.web import (
+        admin,
+        admin_stats,
+        client,
+        deletion,
+        errors,
+        experience,
+        fhir,
+        pages,
+        pro,
+        pro_records,
+        tablet,
+    )
 
-    for module in (pages, client, deletion, tablet, pro, admin, fhir):
+    # pro.py and pro_records.py add routes to one blueprint (pro_access.bp), as admin.py and
+    # admin_stats.py do to admin.bp: all are imported above, before any is registered.
+    del admin_stats, pro_records
+    for module in (pages, client, deletion, tablet, pro, admin, fhir, experience):
         app.register_blueprint(module.bp)
     errors.register(app)
     register_template_helpers(app)
@@ -25,6 +40,7 @@ KEPT_ARGS = {
     "expired": re.compile(r"1"),
     "page": re.compile(r"[0-9]{1,4}"),
     "action": re.compile(r"[a-z_]{1,24}"),
+    "month": re.compile(r"[0-9]{4}-[0-9]{2}"),
 }
 
 

@@ -13,13 +13,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from portal.domain import accounts, audit, stats
+from portal.domain import accounts, audit
 from portal.domain.audit import Action
-from portal.domain.scoring import Segment
 from portal.i18n import lang
-from portal.web.context import db, questionnaire
+from portal.web.context import db
 from portal.web.present_services import KIND_TEXTS, directory
-from portal.web.pro import admin_only, hasher, staff
+from portal.web.pro_access import admin_only, hasher, staff
 from portal.web.staff_forms import (
     ROLE_TEXTS,
     WEAK_PASSWORD_TEXTS,
@@ -150,23 +149,6 @@ def audit_log() -> str:
         total=total,
         action=action,
         action_texts=ACTION_TEXTS,
-    )
-
-
-@bp.get("/stats")
-@admin_only
-def statistics() -> str:
-    """Monthly numbers that identify no one: every cell under 5 is shown as "fewer than 5"."""
-    segment_ids = tuple(str(s) for s in Segment)
-    q = questionnaire()
-    names = {key: q.segment_text(key).name[lang()] for key in segment_ids}
-    names["none"] = q.no_segment.name[lang()]
-    return render_template(
-        "admin/stats.html",
-        rows=stats.monthly(db(), segment_ids),
-        columns=[*segment_ids, "none"],
-        names=names,
-        smallest=stats.SMALLEST_CELL,
     )
 
 

@@ -10,16 +10,19 @@ from werkzeug.wrappers import Response
 
 from portal.domain import codes, scoring, stats, submissions
 from portal.domain.questionnaire import (
+    Answer,
     InvalidAnswer,
     Item,
     Questionnaire,
     RawAnswer,
+    asked_items,
+    effective_answers,
     parse_answer,
 )
 from portal.i18n import _, lang
 from portal.web import acute_panel
 from portal.web.advice_view import advice_view
-from portal.web.context import db, questionnaire, settings
+from portal.web.context import db, questionnaire, questionnaire_for, settings
 from portal.web.forms import answer_form, raw_answer
 from portal.web.present import present_answers, present_result, qr_svg
 from portal.web.present_services import service_views
@@ -60,9 +63,33 @@ def _position(q: Questionnaire, item_id: str) -> int:
     abort(404)
 
 
+def _parsed(answers: dict[str, Any]) -> dict[str, Answer]:
+    """The session's answers as the domain reads them (lists of choices become tuples)."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
+
+
+def _path(q: Questionnaire, answers: dict[str, Any]) -> tuple[Item, ...]:
+    """The questions this person is asked, given their answers so far (the file's skip logic)."""
+    return asked_items(q, _parsed(answers))
+
+
+def _after(q: Questionnaire, answers: dict[str, Any], index: int) -> Item | None:
+    """The next question on the person's path after q.items[index] (None: go to check)."""
+    asked = {item.id for item in _path(q, answers)}
+    return next((item for item in q.items[index + 1 :] if item.id in asked), None)
+
+
+def _before(q: Questionnaire, answers: dict[str, Any], index: int) -> Item | None:
+    asked = {item.id for item in _path(q, answers)}
+    return next((item for item in reversed(q.items[:index]) if item.id in asked), None)
+
+
 def _error_message(item: Item, reason: str) -> str:
     if reason == "too_many_choices":
         return _("Choose at most %(n)s. Untick one or more.", n=item.max_choices)
+    if reason == "exclusive_choice":
+        alone = next((o.text[lang()] for o in item.options if o.exclusive), "")
+        return _("“%(option)s” cannot be chosen together with other options.", option=alone)
     if reason in ("not_a_number", "out_of_range"):
         return _(
             "Write a whole number from %(low)s to %(high)s, or leave it empty.",
@@ -102,6 +129,7 @@ def question(item_id: str) -> Response | str | tuple[str, int]:
         except InvalidAnswer as exc:
             error = _error_message(item, exc.reason)
         else:
+            was_asked = {i.id for i in _path(q, answers)}
             if answer is None:
                 answers.pop(item_id, None)
             else:
@@ -109,24 +137,33 @@ def question(item_id: str) -> Response | str | tuple[str, int]:
             session.modified = True
             # An acute answer: the next page opens with crisis help (issue 11).
             panel = "#" + acute_panel.ANCHOR if acute_panel.note_answers(visit, q) else ""
-            if changing or index + 1 == len(q.items):
+            following = _after(q, answers, index)
+            # A changed answer may open a question that was not asked before (e.g. "never"
+            # drinking changed to "monthly"): ask it next, then go back to check.
+            opened = following is not None and following.id not in was_asked
+            if following is None or (changing and not opened):
                 return redirect(url_for("client.check") + panel, code=303)
-            next_url = url_for("client.question", item_id=q.items[index + 1].id)
+            next_url = url_for(
+                "client.question", item_id=following.id, change=1 if changing else None
+            )
             return redirect(next_url + panel, code=303)
+    previous = _before(q, answers, index)
     back = (
         url_for("client.check")
         if changing
-        else url_for("client.question", item_id=q.items[index - 1].id)
-        if index > 0
+        else url_for("client.question", item_id=previous.id)
+        if previous is not None
         else url_for("pages.landing")
     )
+    path = _path(q, answers)
+    number = next((n for n, i in enumerate(path, start=1) if i.id == item.id), index + 1)
     html = render_template(
         "client/question.html",
         q=q,
         item=item,
         form=form,
-        number=index + 1,
-        total=len(q.items),
+        number=number,
+        total=len(path),
         section=next(s for s in q.sections if s.id == item.section),
         error=error,
         back=back,
@@ -142,9 +179,10 @@ def check() -> Response | str:
     if visit is None:
         return redirect(url_for("client.visit_over"))
     q = questionnaire()
+    rows = present_answers(q, visit["answers"], lang(), asked=_path(q, visit["answers"]))
     return render_template(
         "client/check.html",
-        rows=present_answers(q, visit["answers"], lang()),
+        rows=rows,
         q=q,
         acute_panel=acute_panel.take(visit, q, lang()),
     )
@@ -157,14 +195,17 @@ def submit() -> Response:
         # A re-sent Submit after the record was made: show the same result again.
         return redirect(url_for("client.result" if DONE in session else "client.visit_over"), 303)
     q = questionnaire()
-    answers: dict[str, Any] = visit["answers"]
+    # Only the questions this person was asked are kept: an answer the skip logic hid since
+    # (e.g. drug questions after choosing "none") is neither stored nor scored.
+    asked = effective_answers(q, _parsed(visit["answers"]))
+    answers: dict[str, Any] = {k: v for k, v in visit["answers"].items() if k in asked}
     result = scoring.assess(q, answers)
     code = codes.parse_code(visit["code"])
     config = settings()
     submissions.store(
         db(),
         code=code,
-        answers=visit["answers"],
+        answers=answers,
         questionnaire_id=q.id,
         version=q.version,
         language=lang(),
@@ -229,7 +270,9 @@ def _show_finished(template: str, with_result: bool) -> Response | str:
         return redirect(url_for("client.visit_over"))
     code, opened = finished
     view = None
-    q = questionnaire()
+    # Scored and shown by the version the record was answered with.
+    row = opened.submission
+    q = questionnaire_for(row.questionnaire_id, row.questionnaire_version)
     answers = cast(dict[str, RawAnswer], opened.answers)
     result = scoring.assess(q, answers)
     if with_result:

@@ -9,7 +9,7 @@ from flask import current_app, g
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.config import Settings
-from portal.domain.questionnaire import Questionnaire, load, load_default
+from portal.domain.questionnaire import Questionnaire, load, load_default, load_version
 from portal.security import RateLimits
 
 
@@ -50,5 +50,5 @@ def questionnaire_for(questionnaire_id: str, version: str) -> Questionnaire:
     current = questionnaire()
     if (current.id, current.version) == (questionnaire_id, version):
         return current
-    # Only one version exists so far; when v2 lands, v1 stays installed for its open records.
-    raise LookupError(f"questionnaire {questionnaire_id} v{version} is not installed")
+    # Every packaged version stays installed (v1 for its open records); LookupError otherwise.
+    return load_version(questionnaire_id, version)

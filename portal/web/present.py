@@ -14,7 +14,7 @@ import segno
 from flask import url_for
 from markupsafe import Markup, escape
 
-from portal.domain.questionnaire import Item, Questionnaire
+from portal.domain.questionnaire import Item, Questionnaire, asked_items
 from portal.domain.scoring import Driver, Result
 from portal.web.crisis_view import ContactView, contacts_for_flags
 
@@ -54,6 +54,56 @@ class AnswerRow:
 
 
 @dataclass(frozen=True)
+class CountedView:
+    """One answer that counted towards "needs more", with what it counted for."""
+
+    axis_title: str
+    question: str
+    answer: str
+    why: str  # the rule's title (rules model) or "" (version 1)
+    decisive: bool
+    points: float | None
+
+
+@dataclass(frozen=True)
+class AxisLineView:
+    title: str
+    value: float | None
+    line: float
+    distance: float | None
+    points: bool  # True: points (rules model); False: a 0..1 level (version 1)
+    needs_more: bool | None
+    by_rule: bool
+    answered: int
+    side: str  # the axis's own words for the side: "More risks", "Copes well in everyday life"
+
+
+@dataclass(frozen=True)
+class FlipView:
+    question: str
+    answer: str
+    instead: str
+    segment: str  # the segment name it would give
+
+
+@dataclass(frozen=True)
+class ScoringView:
+    """How the result was reached, for the professional (and the near-the-line words)."""
+
+    version: str
+    rules_model: bool
+    decisive: tuple[str, ...]  # titles of the decisive rules that fired
+    axes: tuple[AxisLineView, ...]
+    counted: tuple[CountedView, ...]
+    near_line: bool
+    flips: tuple[FlipView, ...]
+    few_answers: tuple[str, ...]  # axis titles
+    close_axes: tuple[str, ...]  # axis titles
+    notes_client: tuple[str, ...]
+    notes_professional: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ResultView:
     segment: str | None
     name: str
@@ -77,6 +127,11 @@ class ResultView:
     instruments: tuple[InstrumentView, ...]
     flags: tuple[FlagView, ...]
     topics: tuple[str, ...]
+    scoring: ScoringView | None = None
+
+    @property
+    def near_line(self) -> bool:
+        return self.scoring is not None and self.scoring.near_line
 
 
 def two_lines(name: str, width: int = 16) -> tuple[str, ...]:
@@ -96,9 +151,18 @@ def answer_text(item: Item, answer: Any, lang: str) -> str:
     return ", ".join(item.option(v).text[lang] for v in values)
 
 
-def present_answers(q: Questionnaire, answers: Mapping[str, Any], lang: str) -> list[AnswerRow]:
+def present_answers(
+    q: Questionnaire,
+    answers: Mapping[str, Any],
+    lang: str,
+    asked: tuple[Item, ...] | None = None,
+) -> list[AnswerRow]:
+    """One row per question the person was asked (the file's skip logic), numbered in order."""
+    if asked is None:
+        parsed = {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
+        asked = asked_items(q, parsed)
     rows = []
-    for number, item in enumerate(q.items, start=1):
+    for number, item in enumerate(asked, start=1):
         answer = answers.get(item.id)
         text = None if answer in (None, [], "") else answer_text(item, answer, lang)
         rows.append(AnswerRow(item.id, number, item.text[lang], text))
@@ -188,6 +252,85 @@ def present_result(q: Questionnaire, result: Result, lang: str) -> ResultView:
         topics=tuple(topics_item.option(t).text[lang] for t in result.topics)
         if topics_item
         else (),
+        scoring=present_scoring(q, result, lang),
+    )
+
+
+def _values_text(item: Item, values: tuple[str, ...], lang: str) -> str:
+    return answer_text(item, values[0] if item.kind == "single" else list(values), lang)
+
+
+def _side_words(q: Questionnaire, axis: str, needs_more: bool | None, lang: str) -> str:
+    if needs_more is None:
+        return ""
+    text = q.axes[axis]
+    more = text.high if axis == "risk" else text.low
+    less = text.low if axis == "risk" else text.high
+    return (more if needs_more else less)[lang]
+
+
+def present_scoring(q: Questionnaire, result: Result, lang: str) -> ScoringView:
+    """Rules fired, axis values and distances, answers that counted, what would flip it."""
+    rules = {rule.id: rule for rule in q.scoring.rules}
+    titles = {axis: q.axes[axis].title[lang] for axis in ("risk", "capability")}
+    counted: list[CountedView] = []
+    if result.fired:
+        for fired in result.fired:
+            rule = rules[fired.rule_id]
+            for item_id, value in fired.evidence:
+                item = q.item(item_id)
+                counted.append(
+                    CountedView(
+                        titles[rule.axis],
+                        item.text[lang],
+                        item.option(value).text[lang],
+                        rule.title[lang],
+                        rule.decisive,
+                        rule.points,
+                    )
+                )
+    else:
+        for driver in result.counted:
+            view = _driver(q, driver, lang)
+            counted.append(
+                CountedView(titles[driver.axis], view.question, view.answer, "", False, None)
+            )
+    segment_names = {key: seg.name[lang] for key, seg in q.segment_texts.items()}
+    flips = tuple(
+        FlipView(
+            q.item(flip.item_id).text[lang],
+            _values_text(q.item(flip.item_id), flip.answer, lang),
+            _values_text(q.item(flip.item_id), flip.instead, lang),
+            segment_names.get(str(flip.segment), q.no_segment.name[lang]),
+        )
+        for flip in result.flips
+    )
+    notes = {note.id: note for note in q.notes}
+    return ScoringView(
+        version=q.version,
+        rules_model=q.scoring.model == "rules",
+        decisive=tuple(rules[f.rule_id].title[lang] for f in result.fired if f.decisive),
+        axes=tuple(
+            AxisLineView(
+                titles[state.axis],
+                state.value,
+                state.line,
+                state.distance,
+                state.scale == "points",
+                state.needs_more,
+                state.by_rule,
+                state.answered,
+                _side_words(q, state.axis, state.needs_more, lang),
+            )
+            for state in result.axis_states
+        ),
+        counted=tuple(counted),
+        near_line=result.near_line,
+        flips=flips,
+        few_answers=tuple(titles[a] for a in result.few_answers if a in titles),
+        close_axes=tuple(titles[a] for a in result.close_axes if a in titles),
+        notes_client=tuple(notes[n].client[lang] for n in result.notes),
+        notes_professional=tuple(notes[n].professional[lang] for n in result.notes),
     )
 
 

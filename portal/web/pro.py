@@ -1,105 +1,33 @@
 """The professional's side under /pro/: sign in and out, and one's own password and language.
 
-Redeeming a code and the record's summary are in `pro_records.py`, on the same blueprint.
+The blueprint and the sign-in checks are in `pro_access.py`; a client's record is in
+`pro_records.py`, on the same blueprint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar, cast
-
-from argon2 import PasswordHasher
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
-from flask.blueprints import BlueprintSetupState
+from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from portal.domain import accounts, audit
 from portal.domain.audit import Action
 from portal.models import Account
 from portal.web.context import db, limits
+from portal.web.pro_access import (
+    Staff,
+    admin_only,
+    bp,
+    hasher,
+    redeem_page,
+    signed_in,
+    staff,
+)
 from portal.web.staff_forms import WEAK_PASSWORD_TEXTS, LanguageForm, LoginForm, PasswordForm
 
-bp = Blueprint("pro", __name__, url_prefix="/pro")
-login_manager = LoginManager()
-# Flask-Login would keep a hash of the address and browser in the session; we keep neither.
-login_manager.session_protection = None
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Staff(UserMixin):
-    """The signed-in account, as Flask-Login sees it."""
-
-    def __init__(self, account: Account) -> None:
-        self.account = account
-        self.id = account.id
-
-    @property
-    def is_admin(self) -> bool:
-        return self.account.role == "admin"
-
-
-@bp.record_once
-def _set_up(state: BlueprintSetupState) -> None:
-    login_manager.init_app(state.app)
-    # Argon2 at full cost; tests run the same algorithm at a tiny cost to stay fast.
-    state.app.extensions["portal.password_hasher"] = accounts.password_hasher(
-        cheap=state.app.config["TESTING"]
-    )
-
-
-def _load(user_id: str) -> Staff | None:
-    account = accounts.get(db(), int(user_id)) if user_id.isdigit() else None
-    return Staff(account) if account is not None and account.active else None
-
-
-def _unauthorized() -> Response:
-    return redirect(url_for("pro.home"), code=303)
-
-
-login_manager.user_loader(_load)
-login_manager.unauthorized_handler(_unauthorized)
-
-
-def hasher() -> PasswordHasher:
-    return cast(PasswordHasher, current_app.extensions["portal.password_hasher"])
-
-
-def staff() -> Staff:
-    return cast(Staff, current_user._get_current_object())
-
-
-def signed_in(view: F) -> F:
-    """Only for a signed-in, active account; anyone else goes to the sign-in page."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return _unauthorized()
-        return view(*args, **kwargs)
-
-    return cast(F, wrapper)
-
-
-def admin_only(view: F) -> F:
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return _unauthorized()
-        if not staff().is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return cast(F, wrapper)
-
-
-@bp.app_context_processor
-def _staff_globals() -> dict[str, object]:
-    return {"staff": staff() if current_user.is_authenticated else None}
+__all__ = ["admin_only", "bp", "hasher", "signed_in", "staff"]
 
 
 def _start_session(account: Account) -> None:
@@ -153,8 +81,6 @@ def _sign_in(form: LoginForm) -> Response | int:
 @bp.route("/", methods=["GET", "POST"])
 def home() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated:
-        from portal.web.pro_records import redeem_page
-
         return redeem_page()
     form = LoginForm()
     status = 200
@@ -231,6 +157,3 @@ def change_password() -> Response | str:
             flash(_("Your password has been changed."))
             return redirect(url_for("pro.account"), code=303)
     return _account_page(password=form)
-
-
-from portal.web import pro_records  # noqa: F401 - adds the record routes to `bp`

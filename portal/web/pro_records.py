@@ -1,4 +1,4 @@
-"""Redeem a code, see the one-screen summary, confirm or correct, print, export FHIR.
+"""Redeem a code, see the one-screen summary, rate and route, print, export FHIR.
 
 The code is read, checked and used once, in `redeem`; it is never stored or logged. What the
 session keeps is the record id, its decrypted answers and the code's last group (for the print
@@ -13,11 +13,10 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
-from portal.domain import audit, fhir, redemption
+from portal.domain import audit, fhir, rating, redemption, stats
 from portal.domain.audit import Action
 from portal.domain.codes import InvalidCode, parse_code
 from portal.domain.submissions import ExpiredCode, UnknownCode
@@ -27,11 +26,22 @@ from portal.web.advice_view import advice_view
 from portal.web.context import db, limits, questionnaire_for, settings
 from portal.web.present import present_answers, present_result
 from portal.web.present_services import service_views
-from portal.web.pro import bp, signed_in, staff
-from portal.web.staff_forms import REASON_TEXTS, ConfirmForm, RedeemForm, ReviewForm
+from portal.web.pro_access import bp, redeem_page, signed_in, staff
+from portal.web.staff_forms import (
+    APPOINTMENT_TEXTS,
+    CAPABILITY_TEXTS,
+    LANGUAGE_NAMES,
+    REASON_TEXTS,
+    RISK_TEXTS,
+    ROUTE_KIND_TEXTS,
+    ConfirmForm,
+    HelpedForm,
+    RedeemForm,
+    ReviewForm,
+)
 
 OPEN = "pro_record"
-LANGUAGE_NAMES = {"fi": _l("Finnish"), "sv": _l("Swedish"), "en": _l("English")}
+ASK_HELPED = "pro_ask_helped"  # the record id whose review was just saved: ask "did it help?"
 
 
 def _code_problem(error: InvalidCode) -> str:
@@ -56,10 +66,6 @@ def _code_problem_text(error: InvalidCode) -> object:
         "The code has a typo: its last character does not match the others. "
         "Check each group against the slip."
     )
-
-
-def redeem_page(form: RedeemForm | None = None, status: int = 200) -> tuple[str, int]:
-    return render_template("pro/redeem.html", form=form or RedeemForm(formdata=None)), status
 
 
 def _log(action: Action, submission_id: int | None = None, detail: str | None = None) -> None:
@@ -144,6 +150,12 @@ def _open_summary() -> redemption.Summary | None:
     return redemption.summary(db(), held["id"], held["answers"], q)
 
 
+def _provisional(found: redemption.Summary) -> str | None:
+    """The client's provisional segment, scored from the opened answers (not read off the row)."""
+    segment = found.result.segment
+    return None if segment is None else str(segment)
+
+
 def _context(found: redemption.Summary) -> dict[str, Any]:
     row = found.submission
     q = questionnaire_for(row.questionnaire_id, row.questionnaire_version)
@@ -159,6 +171,11 @@ def _context(found: redemption.Summary) -> dict[str, Any]:
         "reviews": found.reviews,
         "segment_names": names,
         "reason_texts": REASON_TEXTS,
+        "capability_texts": CAPABILITY_TEXTS,
+        "risk_texts": RISK_TEXTS,
+        "kind_texts": ROUTE_KIND_TEXTS,
+        "appointment_texts": APPOINTMENT_TEXTS,
+        "client_sides": rating.client_sides(_provisional(found)),
         "code_tail": session.get(OPEN, {}).get("tail", ""),
         "services": service_views(
             q, found.result, found.answers, lang=lang, client_lang=row.language
@@ -166,42 +183,80 @@ def _context(found: redemption.Summary) -> dict[str, Any]:
     }
 
 
+def _record_page(found: redemption.Summary, form: ReviewForm, status: int = 200) -> tuple[str, int]:
+    context = _context(found)
+    ask = session.get(ASK_HELPED) == found.submission.id
+    html = render_template(
+        "pro/record.html",
+        form=form,
+        close_form=ConfirmForm(),
+        helped_form=HelpedForm(formdata=None) if ask else None,
+        **context,
+    )
+    return html, status
+
+
 @bp.get("/record")
 @signed_in
-def record() -> Response | str:
+def record() -> Response | tuple[str, int]:
     found = _open_summary()
     if found is None:
         return redirect(url_for("pro.home"), code=303)
-    context = _context(found)
-    latest = found.latest_review
-    current = latest.segment if latest is not None else found.submission.provisional_segment
-    form = ReviewForm.build(context["view"].segment_names, current)
-    return render_template("pro/record.html", form=form, close_form=ConfirmForm(), **context)
+    # Nothing chosen beforehand, not even the last review's values: each Save is a fresh view.
+    form = ReviewForm.build(_context(found)["view"].segment_names)
+    return _record_page(found, form)
 
 
 @bp.post("/record/review")
 @signed_in
-def review() -> Response | str:
+def review() -> Response | tuple[str, int]:
     found = _open_summary()
     if found is None:
         return redirect(url_for("pro.home"), code=303)
-    context = _context(found)
-    form = ReviewForm.build(context["view"].segment_names, found.submission.provisional_segment)
+    names = _context(found)["view"].segment_names
+    form = ReviewForm.build(names)
     if not form.validate_on_submit():
-        return render_template("pro/record.html", form=form, close_form=ConfirmForm(), **context)
-    decision, reason = form.decision.data, form.reason.data or None
+        return _record_page(found, form, 400)
+    try:
+        given = rating.make_rating(
+            capability=form.capability.data,
+            risk=form.risk.data,
+            override=form.override.data or None,
+            reason=form.reason.data or None,
+            routed=form.routed.data or (),
+            appointment=form.appointment.data or None,
+        )
+    except rating.InvalidRating:
+        form.override.errors = [_("Choose the reason for another segment")]
+        return _record_page(found, form, 400)
     saved = redemption.review(
         db(),
         submission_id=found.submission.id,
         account_id=staff().account.id,
-        decision=decision,
-        reason=reason,
+        given=given,
+        provisional=_provisional(found),
         today=dt.date.today(),
     )
     action = Action.CONFIRM if saved.agrees else Action.CORRECT
-    detail = decision if reason is None else f"{decision}:{reason}"
+    detail = saved.segment if given.reason is None else f"{saved.segment}:{given.reason}"
     _log(action, submission_id=found.submission.id, detail=detail)
+    session[ASK_HELPED] = found.submission.id
     flash(_("Saved. Thank you."))
+    return redirect(url_for("pro.record"), code=303)
+
+
+@bp.post("/record/helped")
+@signed_in
+def helped() -> Response:
+    """ "Did the summary help you?": counted for the month, never kept with the record."""
+    form = HelpedForm()
+    asked = session.get(ASK_HELPED)
+    held = session.get(OPEN)
+    if form.validate_on_submit() and asked is not None and held and held.get("id") == asked:
+        stats.count_experience(db(), day=dt.date.today(), who="pro", answer=form.helped.data)
+        db().commit()
+        session.pop(ASK_HELPED, None)
+        flash(_("Thank you for your answer."))
     return redirect(url_for("pro.record"), code=303)
 
 
@@ -223,19 +278,34 @@ def fhir_export() -> Response:
         return redirect(url_for("pro.home"), code=303)
     row = found.submission
     q = questionnaire_for(row.questionnaire_id, row.questionnaire_version)
-    resource = fhir.questionnaire_response(
+    latest = found.latest_review
+    assessment = None
+    if latest is not None:
+        assessment = fhir.Assessment(
+            reviewed_on=latest.reviewed_on,
+            segment=latest.segment,
+            provisional=_provisional(found),
+            capability=latest.capability,
+            risk=latest.risk,
+            overridden=latest.overridden,
+            reason=latest.reason,
+            routed=tuple(k for k in latest.routed.split(",") if k),
+            appointment=latest.appointment,
+        )
+    resource = fhir.export_bundle(
         q,
         answers=found.answers,
         instruments=found.result.instruments,
         authored=row.created_on,
         language=row.language,
         base=settings().canonical_base,
+        assessment=assessment,
     )
     _log(Action.EXPORT_FHIR, submission_id=row.id)
     body = json.dumps(resource, ensure_ascii=False, indent=2)
     response = Response(body, mimetype="application/fhir+json")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="questionnaireresponse-{row.created_on.isoformat()}.json"'
+        f'attachment; filename="selfassessment-{row.created_on.isoformat()}.json"'
     )
     return response
 
@@ -245,4 +315,5 @@ def fhir_export() -> Response:
 def close() -> Response:
     if ConfirmForm().validate_on_submit():
         session.pop(OPEN, None)
+        session.pop(ASK_HELPED, None)
     return redirect(url_for("pro.home"), code=303)

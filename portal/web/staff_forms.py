@@ -7,26 +7,71 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    Field,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.domain import rating
 from portal.domain.accounts import LANGUAGES
-from portal.domain.redemption import REASONS, UNDETERMINED
+from portal.domain.rating import UNDETERMINED
 from portal.i18n import NATIVE_NAMES
+from portal.web.present_services import KIND_TEXTS
 
 _NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
 
+# Why the segment differs from the one the two ratings give (a fixed list: no free text).
 REASON_TEXTS = {
-    "more_risk": _l("Risks or service needs are greater than the answers show"),
-    "less_risk": _l("Risks or service needs are smaller than the answers show"),
-    "more_capability": _l("The client copes better in everyday life than the answers show"),
-    "less_capability": _l("The client copes less well in everyday life than the answers show"),
+    "whole_picture": _l("The whole picture fits another segment better"),
+    "services_in_place": _l("The services already in place change what is needed"),
     "client_view": _l("The client sees their situation differently"),
     "situation_changed": _l("The situation has changed since the answers were given"),
     "need_more_information": _l("More information is needed first"),
 }
-assert set(REASON_TEXTS) == set(REASONS)  # noqa: S101 - a wrong edit must fail at import
+assert set(REASON_TEXTS) == set(rating.OVERRIDE_REASONS)  # noqa: S101 - a wrong edit must fail at import
+
+CAPABILITY_TEXTS = {
+    "copes": _l("Copes"),
+    "some_help": _l("Copes with some help"),
+    "lots_of_help": _l("Needs a lot of help"),
+    rating.CANNOT_SAY: _l("Cannot say yet"),
+}
+RISK_TEXTS = {
+    "few": _l("Few"),
+    "some": _l("Some"),
+    "many": _l("Many"),
+    rating.CANNOT_SAY: _l("Cannot say yet"),
+}
+ROUTE_KIND_TEXTS = {
+    **KIND_TEXTS,
+    "health_centre": _l("Health station"),
+    "mental_health": _l("Mental health service"),
+    "other": _l("Other service"),
+}
+APPOINTMENT_TEXTS = {
+    "yes": _l("Yes"),
+    "no": _l("No"),
+    "not_needed": _l("Not needed"),
+}
+EXPERIENCE_TEXTS = {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No")}
+for _texts, _ids in (
+    (CAPABILITY_TEXTS, rating.CAPABILITY_RATINGS),
+    (RISK_TEXTS, rating.RISK_RATINGS),
+    (ROUTE_KIND_TEXTS, rating.SERVICE_KINDS),
+    (APPOINTMENT_TEXTS, rating.APPOINTMENT),
+    (EXPERIENCE_TEXTS, rating.EXPERIENCE),
+):
+    assert tuple(_texts) == _ids  # noqa: S101 - the lists and their texts move together
+
+# A language named in the reader's language (the client's language on the summary, statistics).
+LANGUAGE_NAMES = {"fi": _l("Finnish"), "sv": _l("Swedish"), "en": _l("English")}
 
 ROLE_TEXTS = {"pro": _l("Professional"), "admin": _l("Administrator")}
 
@@ -61,22 +106,59 @@ class RedeemForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    decision = RadioField(
-        _l("Which segment fits, in your view?"),
-        validators=[InputRequired(_l("Choose a segment, or “Cannot say yet”"))],
+    """The professional's rating, segment and routing. Nothing is chosen beforehand: a Save
+    that was not thought about must not count as agreement."""
+
+    capability = RadioField(
+        _l("Everyday coping, in your view"),
+        choices=_choices(CAPABILITY_TEXTS.items()),
+        validators=[InputRequired(_l("Rate everyday coping, or choose “Cannot say yet”"))],
     )
-    # A list box, not radios: the summary must fit one screen, and the reason is optional.
-    reason = SelectField(_l("Reason (optional)"), default="")
+    risk = RadioField(
+        _l("Health and wellbeing risks, in your view"),
+        choices=_choices(RISK_TEXTS.items()),
+        validators=[InputRequired(_l("Rate the risks, or choose “Cannot say yet”"))],
+    )
+    # List boxes, not radios: the form must fit one screen, and both are needed only rarely.
+    override = SelectField(_l("Another segment than the ratings give"), default="")
+    reason = SelectField(_l("Reason for another segment"), default="")
+    routed = SelectMultipleField(
+        _l("Where did you guide the person?"),
+        choices=_choices(ROUTE_KIND_TEXTS.items()),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[Optional()],
+    )
+    appointment = RadioField(
+        _l("Was an appointment made?"),
+        choices=_choices(APPOINTMENT_TEXTS.items()),
+        validators=[Optional()],
+    )
 
     @classmethod
-    def build(cls, segment_names: Mapping[str, str], current: str | None) -> ReviewForm:
-        """`current`: the latest professional decision, else the provisional segment."""
-        form = cls(data={"decision": current or UNDETERMINED, "reason": ""})
-        form.decision.choices = _choices(
-            [*segment_names.items(), (UNDETERMINED, _l("Cannot say yet"))]
+    def build(cls, segment_names: Mapping[str, str]) -> ReviewForm:
+        form = cls()
+        form.override.choices = _choices(
+            [
+                ("", _l("No: the segment the ratings give")),
+                *segment_names.items(),
+                (UNDETERMINED, _l("Cannot say yet")),
+            ]
         )
-        form.reason.choices = _choices([("", _l("No reason given")), *REASON_TEXTS.items()])
+        form.reason.choices = _choices([("", _l("No reason needed")), *REASON_TEXTS.items()])
         return form
+
+    def validate_reason(self, field: Field) -> None:
+        if self.override.data and not field.data:
+            raise ValidationError(_l("Choose the reason for another segment"))
+
+
+class HelpedForm(FlaskForm):
+    helped = RadioField(
+        _l("Did the summary help you?"),
+        choices=_choices(EXPERIENCE_TEXTS.items()),
+        validators=[InputRequired(_l("Choose an answer, or leave the question"))],
+    )
 
 
 class LanguageForm(FlaskForm):

@@ -1,6 +1,6 @@
 """The whole client path with the keyboard alone: Tab, Shift+Tab, Space, Enter and arrows.
 
-Landing → every question → check your answers → result → print slip → back → finish. After
+Landing → every question on the path → check your answers → result → print slip → back → finish. After
 the first Tab on each page, focus is never on <body> (lost), and Tab always moves on (no trap).
 """
 
@@ -68,16 +68,20 @@ def test_the_client_path_by_keyboard_alone(
         tab_to(page, "a.skip")
         tab_to(page, "form.start button")
         press_and_wait(page, "Enter", "/q/")
-        items = walk.questionnaire_of(server).items
-        for number, item in enumerate(items, start=1):
-            assert f"/q/{item.id}" in page.url
+        q = walk.questionnaire_of(server)
+        number = 0
+        # The questionnaire's skip logic picks the next question, so follow the pages it shows.
+        while "/q/" in page.url:
+            number += 1
+            item = q.item(page.url.split("/q/", 1)[1].split("?", 1)[0])
             chosen = answer_by_keyboard(page, item.kind, number)
             assert chosen, f"nothing chosen by keyboard on {item.id}"
             tab_to(page, "button[name=continue]")
             if number == 1:  # Shift+Tab goes back to the answer, then forward again
                 tab_to(page, "input[name=answer]", backwards=True)
                 tab_to(page, "button[name=continue]")
-            press_and_wait(page, "Enter" if number % 3 else "Space", "/check" if number == len(items) else "/q/")
+            press_and_wait(page, "Enter" if number % 3 else "Space", "/")  # a question or check
+        assert "/check" in page.url and number >= 15
         not_answered = page.locator("dl.answers dd", has_text="Not answered").count()
         assert not_answered == 0, "an answer given by keyboard did not reach check your answers"
         tab_to(page, "form[action$='/submit'] button")

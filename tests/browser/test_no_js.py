@@ -36,7 +36,9 @@ def test_a_professional_redeems_a_code_without_javascript(
             assert page.locator("h1").count() == 1
             page.locator("details.allanswers summary").click()  # native: no script needed
             assert page.locator("details.allanswers dl.answers").is_visible()
-            page.locator("form.review label.choice").last.click()
+            assert page.locator("form.review input:checked").count() == 0
+            page.locator("label[for=capability-2]").click()  # needs a lot of help
+            page.locator("label[for=risk-2]").click()  # many risks
             page.locator("form.review button[type=submit]").click()
             page.wait_for_url("**/pro/record")
             assert page.locator(".notice").count() == 1, "no confirmation after saving"

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from sqlalchemy import select
 
 from portal.domain.questionnaire import load_default
-from portal.models import AuditEntry
+from portal.models import AuditEntry, Review
 from tests.browser.conftest import ARTEFACTS, LiveServer
-from tests.pro_support import PASSWORD, make_account, sessions
+from tests.pro_support import PASSWORD, SELF_CARE, make_account, sessions, stored_code
 
 
 def answer_as_a_swedish_client(browser: Any, url: str) -> str:
@@ -67,9 +69,10 @@ def test_a_finnish_professional_redeems_corrects_prints_and_exports(
     assert q.item("housing").text["fi"] in answers and q.item("housing").text["sv"] not in answers
     assert code not in page.content()
 
-    chosen = page.locator("input[name=decision]:checked").get_attribute("value")
-    other = "intensive" if chosen != "intensive" else "supported"
-    page.locator(f"input[name=decision][value={other}]").check()
+    assert page.locator("form.review input:checked").count() == 0, "nothing chosen beforehand"
+    page.locator("input[name=capability][value=copes]").check()
+    page.locator("input[name=risk][value=few]").check()
+    page.select_option("#override", "intensive")
     page.select_option("#reason", "client_view")
     page.locator("form.review button[type=submit]").click()
     assert "Ammattilainen korjasi asiakkuuden" in page.locator("main").inner_text()
@@ -91,7 +94,7 @@ def test_a_finnish_professional_redeems_corrects_prints_and_exports(
         page.get_by_role("link", name="Lataa FHIR (JSON)").click()
     saved = tmp_path / "response.json"
     download.value.save_as(saved)
-    resource = json.loads(saved.read_text(encoding="utf-8"))
+    resource = json.loads(saved.read_text(encoding="utf-8"))["entry"][0]["resource"]
     assert QuestionnaireResponse.model_validate(resource).subject is None
     assert resource["language"] == "sv"
     assert code.replace("-", "") not in saved.read_text(encoding="utf-8")
@@ -128,3 +131,61 @@ def test_a_finnish_professional_redeems_corrects_prints_and_exports(
         assert text in log
     assert code[:4] not in admin.content()
     admin.context.close()
+
+
+RATE_TEXTS = {
+    "fi": ("Tallenna", "Tallennettu. Kiitos.", "Auttoiko yhteenveto sinua?"),
+    "sv": ("Spara", "Sparat. Tack.", "Hjälpte sammanfattningen dig?"),
+    "en": ("Save", "Saved. Thank you.", "Did the summary help you?"),
+}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_a_professional_rates_routes_and_saves_on_one_screen_in_under_a_minute(
+    browser: Any, live_server: LiveServer, lang: str, javascript: bool
+) -> None:
+    app = live_server.app
+    name = f"pro{lang}{int(javascript)}"
+    make_account(app, name, language=lang)
+    settings = app.extensions["portal.settings"]
+    code = stored_code(app, settings, answers=SELF_CARE, language="fi")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + "/pro/")
+    page.fill("#username", name)
+    page.fill("#password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.fill("#code", code.grouped)
+    page.locator("main form button[type=submit]").click()
+    assert page.locator("html").get_attribute("lang") == lang
+
+    started = time.monotonic()
+    form = page.locator("form.review")
+    form.scroll_into_view_if_needed()
+    box = form.bounding_box()
+    assert box is not None and box["height"] <= 900, f"the form is {box} tall: not one screen"
+    assert form.locator("input:checked").count() == 0
+    page.locator("label[for=capability-1]").click()  # copes with some help
+    page.locator("label[for=risk-0]").click()  # few risks
+    for kind in ("adult_social_work", "peer_support"):
+        page.locator(f"input[name=routed][value={kind}]").check()
+    page.locator("input[name=appointment][value=yes]").check()
+    save, saved, helped = RATE_TEXTS[lang]
+    page.get_by_role("button", name=save, exact=True).click()
+    assert saved in page.locator("main").inner_text()
+    assert time.monotonic() - started < 60
+    assert helped in page.locator("main").inner_text()
+    page.locator("input[name=helped][value=yes]").check()
+    page.locator("form.helped button[type=submit]").click()
+    context.close()
+    with sessions(app)() as session:
+        review = session.scalars(select(Review)).one()
+        assert (review.segment, review.routed, review.appointment) == (
+            "supported",
+            "adult_social_work,peer_support",
+            "yes",
+        )

@@ -45,6 +45,7 @@ NOT_PAGES: dict[str, str] = {
     "pro.fhir_export": "FHIR R4 JSON download for a professional, not an HTML page",
     "fhir.questionnaire_resource": "FHIR R4 Questionnaire JSON (the canonical resource), not a page",
     "admin.audit_csv": "the audit log as a CSV download, not a page",
+    "admin.statistics_csv": "one month's statistics as a CSV download, not a page",
 }
 
 # A tiny questionnaire with a number item, so the number template is walked too (the shipped
@@ -573,6 +574,27 @@ def _record_then(path: str | None) -> Callable[[Page, LiveServer], None]:
     return reach
 
 
+def _reviewed(rate: bool) -> Callable[[Page, LiveServer], None]:
+    """The record after Save: rated (the "did it help?" question shows), or with nothing chosen
+    (the error summary)."""
+
+    def reach(page: Page, server: LiveServer) -> None:
+        _record_then(None)(page, server)
+        if rate:
+            page.locator("label[for=capability-0]").click()
+            page.locator("label[for=risk-0]").click()
+        page.locator("form.review button[type=submit]").click()
+
+    return reach
+
+
+def _useful_answered(page: Page, server: LiveServer) -> None:
+    submit(page, server, {})
+    page.goto(server.url + "/result")
+    page.locator("label[for=useful-0]").click()
+    page.locator("form.useful button[type=submit]").click()
+
+
 def _pro_typo(_server: LiveServer) -> str:
     text = codes.new_code().grouped
     return text[:-1] + ("A" if text[-1] != "A" else "B")
@@ -619,6 +641,9 @@ def states() -> list[State]:
               _result("nothing"), expect_absent=(".crisis", "circle.dot")),
         State("result-no-segment-acute", c, "client.result", "answer only the overdose question",
               _result("acute_only"), expect=(".crisis",), expect_absent=("circle.dot",)),
+        State("result-useful-answered", c, "client.result",
+              "Send, then answer “Was this useful to you?”", _useful_answered,
+              needs=("experience.useful",), expect=("#useful",), expect_absent=("form.useful",)),
         State("slip", c, "client.slip", "Send, then Print a slip", _slip, expect=(".slip",)),
         State("landing-came-back", c, "pages.landing",
               "Send, Leave quickly from the result, open / again", _came_back,
@@ -667,6 +692,10 @@ def states() -> list[State]:
               _redeem(_pro_unknown), needs=("pro.redeem",), expect=(ERROR,)),
         State("pro-record", "pro", "pro.record", "redeem a real code", _record_then(None),
               needs=("pro.record",), expect=(".crisis",)),
+        State("pro-record-reviewed", "pro", "pro.record", "redeem, rate both axes, Save",
+              _reviewed(rate=True), needs=("pro.review", "pro.helped"), expect=("form.helped",)),
+        State("pro-record-review-error", "pro", "pro.review", "redeem, Save with nothing chosen",
+              _reviewed(rate=False), needs=("pro.review",), expect=(ERROR,)),
         State("pro-print", "pro", "pro.print_view", "redeem, then Print view",
               _record_then("/pro/record/print"), needs=("pro.print_view",)),
         State("pro-account", "pro", "pro.account", "sign in, open the account page",

@@ -16,7 +16,7 @@ RUNNER = CliRunner()
 def test_check_passes_the_packaged_questionnaire() -> None:
     outcome = RUNNER.invoke(questionnaire_group, ["check"])
     assert outcome.exit_code == 0
-    assert "OK" in outcome.stdout and "21 items" in outcome.stdout
+    assert "OK" in outcome.stdout and "version 2, 30 items" in outcome.stdout
 
 
 def test_check_exits_1_with_the_reasons(tmp_path: Path) -> None:
@@ -50,6 +50,20 @@ def test_check_of_a_missing_file_exits_1(tmp_path: Path) -> None:
 def test_show_lists_ids_options_and_scores() -> None:
     outcome = RUNNER.invoke(questionnaire_group, ["show", "--lang", "fi"])
     assert outcome.exit_code == 0
+    assert "audit_c_1 (single, audit_c)" in outcome.stdout
+    assert "- past_month: Kyllä, viimeisen kuukauden aikana  [ACUTE recent_overdose]" in (
+        outcome.stdout
+    )
+    assert "audit_c_2 (single, audit_c, not asked when audit_c_1 is never)" in outcome.stdout
+    assert "DECISIVE higher_risk audit_c_very_high: AUDIT-C 10 pistettä tai enemmän" in (
+        outcome.stdout
+    )
+    assert "+3 higher_risk audit_c_high: AUDIT-C 7 pistettä tai enemmän" in outcome.stdout
+
+
+def test_show_of_version_1_still_lists_its_weights() -> None:
+    v1 = str(default_path().with_name("selfassessment-v1.yaml"))
+    outcome = RUNNER.invoke(questionnaire_group, ["show", "--lang", "fi", "--file", v1])
     assert "audit_c_1 (single, weight 0.6, audit_c)" in outcome.stdout
     assert "- past_month: Kyllä, viimeisen kuukauden aikana  [risk 1, ACUTE recent_overdose]" in (
         outcome.stdout
@@ -89,7 +103,7 @@ def test_assess_reads_stdin_and_adds_texts_in_the_asked_language() -> None:
     answers = {
         "drug_frequency": "never",
         "injecting": "no",
-        "overdose": "no",
+        "overdose": "never",
         "money": "always",
         "housing": "own_home",
         "daily_routines": "well",
@@ -114,3 +128,47 @@ def test_assess_exits_2_for_input_that_is_not_a_json_object() -> None:
     for text in ("not json", '["money"]'):
         outcome = RUNNER.invoke(assess_command, ["--answers", "-"], input=text)
         assert outcome.exit_code == 2 and "Error:" in outcome.stderr
+
+
+def test_assess_explain_prints_rules_axes_distances_and_flips() -> None:
+    answers = {
+        "audit_c_1": "2_3_week",
+        "audit_c_2": "5_6",
+        "audit_c_3": "weekly",
+        "audit_limit": "men",
+        "phq2_1": "several_days",
+        "phq2_2": "several_days",
+        "self_rated_health": "good",
+        "housing": "own_home",
+        "money": "always",
+        "daily_routines": "well",
+    }
+    outcome = RUNNER.invoke(
+        assess_command, ["--answers", "-", "--explain"], input=json.dumps(answers)
+    )
+    assert outcome.exit_code == 0, outcome.output
+    lines = outcome.stdout.splitlines()
+    assert lines[0] == "selfassessment version 2 (rules model): Collaborative care"
+    assert any("+3 points higher_risk audit_c_high" in line for line in lines)
+    assert "  risk: 4 points, line 4 points, distance 0: needs more (6 answered)" in lines
+    assert "Near the line: yes" in lines
+    assert "  phq2_1: several_days -> not_at_all gives Self-care" in lines
+
+
+def test_assess_explain_names_a_decisive_rule_and_no_flip_when_far_from_the_line() -> None:
+    answers = {
+        "drug_frequency": "daily_or_almost",
+        "injecting": "past_year",
+        "overdose": "never",
+        "housing": "no_home",
+        "money": "often_not",
+        "daily_routines": "not_coping",
+    }
+    outcome = RUNNER.invoke(
+        assess_command, ["--answers", "-", "--explain"], input=json.dumps(answers)
+    )
+    lines = outcome.stdout.splitlines()
+    assert lines[0].endswith(": Comprehensive care")
+    assert any(line.startswith("  DECISIVE higher_risk drugs_daily") for line in lines)
+    assert any(line.startswith("  DECISIVE lower_capability no_home_or_shelter") for line in lines)
+    assert "Single answers that would flip the segment: none" in lines

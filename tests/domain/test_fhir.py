@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from typing import Any
 
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
@@ -113,3 +115,78 @@ def test_the_questionnaire_is_in_finnish_with_swedish_and_english_translations()
     }
     assert translations == {"sv": q.items[0].text["sv"], "en": q.items[0].text["en"]}
     json.dumps(resource)  # plain JSON, nothing else
+
+
+def test_phq_codes_and_loinc_answer_codes_are_carried() -> None:
+    q = load_default()
+    items = items_by_link(fhir.questionnaire(q, BASE))
+    assert items["phq9_9"]["code"][0]["code"] == "44260-8"
+    assert items["phq2_total"]["code"][0]["code"] == "55758-7"
+    first = items["audit_c_1"]["answerOption"][0]["valueCoding"]
+    assert (first["system"], first["code"]) == ("http://loinc.org", "LA6270-8")
+    phq = {o["valueCoding"]["code"] for o in items["phq2_1"]["answerOption"]}
+    assert phq == {"LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"}
+    answered = items_by_link(response(dict(SELF_CARE)))
+    assert answered["audit_c_1"]["answer"][0]["valueCoding"]["code"] == "LA18927-6"
+    assert answered["phq2_1"]["answer"][0]["valueCoding"]["code"] == "LA6568-5"
+    housing = answered["housing"]["answer"][0]["valueCoding"]
+    assert housing["system"].endswith("/housing")  # no LOINC answer: our own code system
+
+
+def bundle(assessment: fhir.Assessment | None) -> dict[str, Any]:
+    q = load_default()
+    return fhir.export_bundle(
+        q,
+        answers=dict(SELF_CARE),
+        instruments=assess(q, dict(SELF_CARE)).instruments,
+        authored=dt.date(2025, 3, 1),
+        language="fi",
+        base=BASE,
+        assessment=assessment,
+    )
+
+
+def test_the_export_bundle_has_the_panels_and_the_professional_assessment() -> None:
+    found = fhir.Assessment(
+        reviewed_on=dt.date(2025, 3, 4),
+        segment="supported",
+        provisional="self_care",
+        capability="some_help",
+        risk="few",
+        overridden=False,
+        reason=None,
+        routed=("housing_advice", "peer_support"),
+        appointment="yes",
+    )
+    resource = bundle(found)
+    model = Bundle.model_validate(resource)
+    assert model.type == "collection"
+    resources = [e["resource"] for e in resource["entry"]]
+    assert resources[0]["resourceType"] == "QuestionnaireResponse"
+    codes = {
+        r["code"]["coding"][0]["code"] for r in resources if r["resourceType"] == "Observation"
+    }
+    assert {"72109-2", "75626-2", "55757-9", "55758-7", "segment-assessment"} <= codes
+    rating = resources[-1]
+    Observation.model_validate(rating)
+    assert "subject" not in rating and "performer" not in rating
+    assert rating["valueCodeableConcept"]["coding"][0]["code"] == "supported"
+    assert rating["effectiveDateTime"] == "2025-03-04"
+    parts = {
+        (c["code"]["coding"][0]["code"], c["valueCodeableConcept"]["coding"][0]["code"])
+        for c in rating["component"]
+    }
+    assert ("capability-rating", "some_help") in parts and ("routed-to", "peer_support") in parts
+    assert rating["derivedFrom"][0]["reference"] == resource["entry"][0]["fullUrl"]
+    assert all("subject" not in r for r in resources)
+
+
+def test_without_a_review_the_bundle_has_no_assessment() -> None:
+    resource = bundle(None)
+    Bundle.model_validate(resource)
+    codes = [
+        e["resource"]["code"]["coding"][0]["code"]
+        for e in resource["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+    ]
+    assert "segment-assessment" not in codes

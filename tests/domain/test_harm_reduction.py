@@ -52,6 +52,9 @@ TABLE: list[tuple[dict[str, Any], str, list[str], list[str]]] = [
         ["mixing", *OVERDOSE, *DRINKING],
     ),
     ({"phq9_9": "nearly_every_day", "housing": "no_home"}, "2", [], []),
+    ({"safety_at_home": "not_safe"}, "2", ["unsafe_home"], ["safety_at_home"]),
+    ({"safety_at_home": "not_always"}, "2", ["unsafe_home"], ["safety_at_home"]),
+    ({"safety_at_home": "safe"}, "2", [], []),
     ({"overdose": "an_unknown_value", "unknown_item": "x"}, "2", [], []),
 ]
 

@@ -18,6 +18,7 @@ from portal.domain.questionnaire import (
     default_path,
     load,
     load_default,
+    load_version,
     parse_answer,
 )
 
@@ -41,10 +42,14 @@ def raw_item(data: dict[str, Any], item_id: str) -> dict[str, Any]:
     return next(i for i in data["items"] if i["id"] == item_id)
 
 
-def test_the_packaged_questionnaire_loads_with_15_to_25_items() -> None:
+def test_the_packaged_questionnaire_is_version_2_and_version_1_stays_installed() -> None:
     q = load_default()
-    assert q.id == "selfassessment" and q.version == "1"
-    assert 15 <= len(q.items) <= 25
+    assert q.id == "selfassessment" and q.version == "2" and q.scoring.model == "rules"
+    assert len(q.items) == 30
+    v1 = load_version("selfassessment", "1")
+    assert (v1.version, len(v1.items), v1.scoring.model) == ("1", 21, "average")
+    with pytest.raises(LookupError):
+        load_version("selfassessment", "9")
 
 
 def test_load_default_is_read_once() -> None:

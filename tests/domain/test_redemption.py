@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.config import Settings
-from portal.domain import audit, redemption
+from portal.domain import audit, rating, redemption
 from portal.domain.audit import Action
 from portal.domain.codes import ClientCode, new_code
 from portal.domain.questionnaire import load_default
 from portal.domain.submissions import ExpiredCode, UnknownCode
-from portal.models import AuditEntry, Review
+from portal.models import AuditEntry, MonthlyCount
 from tests.pro_support import AFTER_OVERDOSE, SELF_CARE, store
 
 TODAY = dt.date(2025, 3, 1)
@@ -65,7 +65,7 @@ def test_the_summary_scores_the_answers_with_the_questionnaire(
     assert found.reviews == [] and found.latest_review is None
 
 
-def test_choosing_the_provisional_segment_confirms_it_and_another_corrects_it(
+def test_the_ratings_give_the_segment_which_confirms_or_corrects(
     db_session: Session, settings: Settings
 ) -> None:
     code = store(db_session, settings, SELF_CARE, today=TODAY)
@@ -74,25 +74,53 @@ def test_choosing_the_provisional_segment_confirms_it_and_another_corrects_it(
         db_session,
         submission_id=opened.submission_id,
         account_id=None,
-        decision="self_care",
-        reason=None,
+        given=rating.make_rating(capability="copes", risk="some"),
+        provisional="self_care",
         today=TODAY,
     )
     corrected = redemption.review(
         db_session,
         submission_id=opened.submission_id,
         account_id=None,
-        decision="undetermined",
-        reason="need_more_information",
+        given=rating.make_rating(
+            capability="copes", risk="few", override="undetermined", reason="need_more_information"
+        ),
+        provisional="self_care",
         today=TODAY + dt.timedelta(days=2),
     )
     db_session.commit()
-    assert confirmed.agrees and not corrected.agrees
+    assert confirmed.agrees and confirmed.segment == "self_care" and not confirmed.overridden
+    assert not corrected.agrees and corrected.overridden
     reviews = redemption.reviews_of(db_session, opened.submission_id)
     assert [(r.segment, r.reviewed_on) for r in reviews] == [
         ("self_care", TODAY),
         ("undetermined", TODAY + dt.timedelta(days=2)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("capability", "risk", "segment"),
+    [
+        ("copes", "few", "self_care"),
+        ("copes", "some", "self_care"),
+        ("some_help", "few", "supported"),
+        ("lots_of_help", "some", "supported"),
+        ("copes", "many", "collaborative"),
+        ("some_help", "many", "intensive"),
+        ("cannot_say", "many", "undetermined"),
+        ("copes", "cannot_say", "undetermined"),
+    ],
+)
+def test_the_segment_follows_from_the_two_ratings(capability: str, risk: str, segment: str) -> None:
+    assert rating.segment_from(capability, risk) == segment
+
+
+def test_each_axis_is_compared_with_the_client_side() -> None:
+    sides = rating.client_sides("supported")  # lower capability, lower risk
+    assert rating.axis_outcome("capability", "some_help", sides["capability"]) == "agree"
+    assert rating.axis_outcome("risk", "many", sides["risk"]) == "disagree"
+    assert rating.axis_outcome("risk", "cannot_say", sides["risk"]) == "pro_cannot_say"
+    assert rating.axis_outcome("risk", "few", rating.client_sides(None)["risk"]) == "no_client_side"
 
 
 def test_no_provisional_segment_is_confirmed_by_cannot_say_yet() -> None:
@@ -101,22 +129,45 @@ def test_no_provisional_segment_is_confirmed_by_cannot_say_yet() -> None:
     assert redemption.agrees("supported", "supported")
 
 
-@pytest.mark.parametrize(("decision", "reason"), [("addict", None), ("supported", "free text")])
-def test_only_the_fixed_decisions_and_reasons_are_accepted(
-    db_session: Session, settings: Settings, decision: str, reason: str | None
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"capability": "addict", "risk": "few"},
+        {"capability": "copes", "risk": "few", "override": "supported"},  # no reason
+        {"capability": "copes", "risk": "few", "override": "supported", "reason": "free text"},
+        {"capability": "copes", "risk": "few", "reason": "client_view"},  # reason, no override
+        {"capability": "copes", "risk": "few", "routed": ["the pub"]},
+        {"capability": "copes", "risk": "few", "appointment": "maybe"},
+    ],
+)
+def test_only_the_fixed_values_are_accepted(values: dict[str, object]) -> None:
+    with pytest.raises(rating.InvalidRating):
+        rating.make_rating(**values)  # type: ignore[arg-type]
+
+
+def test_only_the_first_review_and_the_first_redemption_are_counted(
+    db_session: Session, settings: Settings
 ) -> None:
-    code = store(db_session, settings, today=TODAY)
-    opened = open_(db_session, settings, code)
-    with pytest.raises(redemption.InvalidReview):
+    code = store(db_session, settings, SELF_CARE, today=TODAY)
+    opened = open_(db_session, settings, code, today=TODAY + dt.timedelta(days=3))
+    open_(db_session, settings, code, today=TODAY + dt.timedelta(days=4))
+    for _ in range(2):
         redemption.review(
             db_session,
             submission_id=opened.submission_id,
             account_id=None,
-            decision=decision,
-            reason=reason,
+            given=rating.make_rating(capability="copes", risk="few", routed=["peer_support"]),
+            provisional="self_care",
             today=TODAY,
         )
-    assert db_session.scalars(select(Review)).all() == []
+    db_session.commit()
+    counts: dict[tuple[str, str], int] = {}
+    for r in db_session.scalars(select(MonthlyCount)).all():
+        counts[(r.event, r.outcome)] = counts.get((r.event, r.outcome), 0) + r.count
+    assert counts[("redemption", "1_14")] == 1
+    assert counts[("review", "self_care")] == 1
+    assert counts[("routing", "peer_support")] == 1
+    assert counts[("axis", "agree")] == 2  # one per axis, once
 
 
 def test_a_record_deleted_while_open_is_gone(db_session: Session, settings: Settings) -> None:

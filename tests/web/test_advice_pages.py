@@ -27,7 +27,7 @@ def finish(client: FlaskClient, lang: str, answers: dict[str, str]) -> None:
 def test_an_overdose_months_ago_and_daily_heavy_drinking_get_their_advice_with_sources(
     client: FlaskClient, lang: str
 ) -> None:
-    finish(client, lang, {"overdose": "earlier", "audit_c_3": "daily"})
+    finish(client, lang, {"overdose": "1_12_months", "audit_c_3": "daily"})
     html = client.get("/result").get_data(as_text=True)
     assert 'id="advice-title"' in html
     for advice_id in ("overdose_signs", "naloxone", "alcohol_withdrawal", "supported_withdrawal"):
@@ -44,7 +44,7 @@ def test_an_overdose_months_ago_and_daily_heavy_drinking_get_their_advice_with_s
 
 
 def test_answers_that_need_no_advice_show_none(client: FlaskClient) -> None:
-    finish(client, "en", {"overdose": "no", "audit_c_3": "weekly", "injecting": "no"})
+    finish(client, "en", {"overdose": "never", "audit_c_3": "weekly", "injecting": "no"})
     assert 'id="advice-title"' not in client.get("/result").get_data(as_text=True)
     assert "Staying safer" not in client.get("/slip").get_data(as_text=True)
 

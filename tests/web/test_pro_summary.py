@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from flask import Flask
 from flask.testing import FlaskClient
@@ -16,7 +17,7 @@ from portal.config import Settings
 from portal.domain.codes import ClientCode
 from portal.domain.questionnaire import load_default
 from portal.domain.scoring import assess
-from portal.models import AuditEntry
+from portal.models import AuditEntry, MonthlyCount, Review
 from tests.conftest import csrf_token
 from tests.pro_support import (
     AFTER_OVERDOSE,
@@ -88,37 +89,93 @@ def test_the_summary_pages_have_no_inline_script_or_style(
         assert html.count("<h1") == 1, path
 
 
-def test_confirming_the_provisional_segment_is_saved_with_the_date(
-    app: Flask, client: FlaskClient, opened: ClientCode
+def test_nothing_in_the_rating_form_is_chosen_beforehand(
+    client: FlaskClient, opened: ClientCode
 ) -> None:
     html = client.get("/pro/record").get_data(as_text=True)
-    provisional = re.search(
-        r'<input checked id="decision-\d" name="decision"[^>]*value="(\w+)"', html
+    form = html[html.index('id="rate"') : html.index("</form>", html.index('id="rate"'))]
+    assert "checked" not in form, "a Save that was not thought about must not count as agreement"
+    assert (
+        re.search(r'<option selected value="">', form)
+        or 'value="" selected' in form
+        or ("selected" not in form.replace('<option selected value="">', ""))
     )
-    assert provisional, "the provisional segment is chosen to begin with"
+    for name in ("capability", "risk", "routed", "appointment"):
+        assert f'name="{name}"' in form
+    assert "<textarea" not in form and 'type="text"' not in form  # no free text anywhere
+
+
+def test_saving_without_rating_the_axes_is_refused(
+    app: Flask, client: FlaskClient, opened: ClientCode
+) -> None:
+    token = csrf_token(client, "/pro/record")
+    response = client.post("/pro/record/review", data={"csrf_token": token})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'class="error-summary"' in html and "#capability-0" in html
+    assert last_audit(app)[0] == "redeem"
+
+
+def test_the_segment_follows_from_the_two_ratings_with_routing(
+    app: Flask, client: FlaskClient, opened: ClientCode
+) -> None:
     token = csrf_token(client, "/pro/record")
     response = client.post(
-        "/pro/record/review", data={"csrf_token": token, "decision": provisional.group(1)}
+        "/pro/record/review",
+        data={
+            "csrf_token": token,
+            "capability": "lots_of_help",
+            "risk": "many",
+            "routed": ["substance_outpatient", "housing_advice"],
+            "appointment": "yes",
+        },
     )
     assert response.status_code == 303
     text = text_of(client.get("/pro/record").get_data(as_text=True))
-    assert "Ammattilainen vahvisti asiakkuuden" in text
-    assert last_audit(app) == ("confirm", 1, provisional.group(1))
+    assert "Arjessa pärjääminen: Tarvitsee paljon apua; riskit: Paljon." in text
+    assert "Ohjattu: Päihdepalvelujen avohoito, Asumisneuvonta." in text
+    assert "Aika varattiin: Kyllä." in text
+    with sessions(app)() as session:
+        row = session.scalars(select(Review)).one()
+        assert (row.segment, row.capability, row.risk, row.overridden) == (
+            "intensive",
+            "lots_of_help",
+            "many",
+            False,
+        )
+        assert row.routed == "substance_outpatient,housing_advice"
+    _action, _record, detail = last_audit(app)
+    assert detail == "intensive"
 
 
-def test_correcting_the_segment_takes_a_reason_from_the_list(
+def test_another_segment_takes_a_reason_from_the_list(
+    app: Flask, client: FlaskClient, opened: ClientCode
+) -> None:
+    token = csrf_token(client, "/pro/record")
+    ratings = {"csrf_token": token, "capability": "copes", "risk": "few"}
+    refused = client.post("/pro/record/review", data={**ratings, "override": "supported"})
+    assert refused.status_code == 400
+    assert "Valitse syy toiselle asiakkuudelle" in refused.get_data(as_text=True)
+    client.post(
+        "/pro/record/review",
+        data={**ratings, "override": "undetermined", "reason": "need_more_information"},
+    )
+    text = text_of(client.get("/pro/record").get_data(as_text=True))
+    assert "Uusi asiakkuus: Ei voi vielä sanoa." in text
+    assert "Syy: Tarvitaan ensin lisää tietoa." in text
+    assert last_audit(app)[2] == "undetermined:need_more_information"
+
+
+def test_cannot_say_yet_on_an_axis_gives_no_segment(
     app: Flask, client: FlaskClient, opened: ClientCode
 ) -> None:
     token = csrf_token(client, "/pro/record")
     client.post(
         "/pro/record/review",
-        data={"csrf_token": token, "decision": "undetermined", "reason": "need_more_information"},
+        data={"csrf_token": token, "capability": "cannot_say", "risk": "some"},
     )
-    text = text_of(client.get("/pro/record").get_data(as_text=True))
-    assert "Ammattilainen korjasi asiakkuuden" in text
-    assert "Uusi asiakkuus: Ei voi vielä sanoa." in text
-    assert "Syy: Tarvitaan ensin lisää tietoa." in text
-    assert last_audit(app) == ("correct", 1, "undetermined:need_more_information")
+    with sessions(app)() as session:
+        assert session.scalars(select(Review.segment)).one() == "undetermined"
 
 
 def test_a_reason_that_is_not_on_the_list_is_refused(
@@ -127,11 +184,36 @@ def test_a_reason_that_is_not_on_the_list_is_refused(
     token = csrf_token(client, "/pro/record")
     response = client.post(
         "/pro/record/review",
-        data={"csrf_token": token, "decision": "supported", "reason": "she seemed drunk"},
+        data={
+            "csrf_token": token,
+            "capability": "copes",
+            "risk": "few",
+            "override": "supported",
+            "reason": "she seemed drunk",
+        },
     )
     html = response.get_data(as_text=True)
     assert 'class="error-summary"' in html
     assert last_audit(app)[0] == "redeem"
+
+
+def test_after_a_review_the_professional_is_asked_once_whether_the_summary_helped(
+    app: Flask, client: FlaskClient, opened: ClientCode
+) -> None:
+    html = client.get("/pro/record").get_data(as_text=True)
+    assert 'name="helped"' not in html
+    token = csrf_token(client, "/pro/record")
+    client.post(
+        "/pro/record/review", data={"csrf_token": token, "capability": "copes", "risk": "few"}
+    )
+    html = client.get("/pro/record").get_data(as_text=True)
+    assert "Auttoiko yhteenveto sinua?" in html
+    client.post("/pro/record/helped", data={"csrf_token": token, "helped": "partly"})
+    client.post("/pro/record/helped", data={"csrf_token": token, "helped": "yes"})  # once only
+    assert 'name="helped"' not in client.get("/pro/record").get_data(as_text=True)
+    with sessions(app)() as session:
+        rows = session.scalars(select(MonthlyCount).where(MonthlyCount.event == "pro_helped")).all()
+        assert [(r.outcome, r.count) for r in rows] == [("partly", 1)]
 
 
 def test_the_print_view_has_no_navigation_and_only_the_last_group_of_the_code(
@@ -152,11 +234,13 @@ def test_the_fhir_export_is_a_valid_response_without_a_subject(
     response = client.get("/pro/record/fhir")
     assert response.mimetype == "application/fhir+json"
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    resource = json.loads(response.get_data(as_text=True))
+    bundle = json.loads(response.get_data(as_text=True))
+    Bundle.model_validate(bundle)
+    resource = bundle["entry"][0]["resource"]
     model = QuestionnaireResponse.model_validate(resource)
     assert model.subject is None
     assert resource["language"] == "sv"
-    assert resource["questionnaire"].endswith("/fhir/Questionnaire/selfassessment|1")
+    assert resource["questionnaire"].endswith("/fhir/Questionnaire/selfassessment|2")
     assert opened.canonical not in response.get_data(as_text=True)
     assert last_audit(app) == ("export_fhir", 1, None)
 
@@ -198,3 +282,31 @@ def test_a_self_care_record_shows_no_crisis_box(
     html = client.get("/pro/record").get_data(as_text=True)
     assert 'class="crisis"' not in html
     assert h1(html) == "Yhteenveto asiakkaan vastauksista"
+
+
+def test_after_a_review_the_fhir_export_carries_the_professional_assessment(
+    client: FlaskClient, opened: ClientCode
+) -> None:
+    token = csrf_token(client, "/pro/record")
+    client.post(
+        "/pro/record/review",
+        data={
+            "csrf_token": token,
+            "capability": "some_help",
+            "risk": "many",
+            "routed": ["social_crisis_emergency"],
+            "appointment": "not_needed",
+        },
+    )
+    bundle = json.loads(client.get("/pro/record/fhir").get_data(as_text=True))
+    Bundle.model_validate(bundle)
+    last = bundle["entry"][-1]["resource"]
+    assert last["resourceType"] == "Observation"
+    assert last["valueCodeableConcept"]["coding"][0]["code"] == "intensive"
+    parts = {
+        (c["code"]["coding"][0]["code"], c["valueCodeableConcept"]["coding"][0]["code"])
+        for c in last["component"]
+    }
+    assert {("risk-rating", "many"), ("routed-to", "social_crisis_emergency")} <= parts
+    assert ("appointment-made", "not_needed") in parts
+    assert "subject" not in json.dumps(bundle) and "performer" not in last
