@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -9,12 +10,26 @@ from typing import Any
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import request, session
-from flask_babel import gettext
+from flask_babel import format_date, get_locale, gettext
 
 LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 DEFAULT = "fi"
 # Each language is named in itself, so a person finds their own without reading another.
 NATIVE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+
+def lang() -> str:
+    """The language of this request's pages: the one place that answers it."""
+    return str(get_locale() or DEFAULT)
+
+
+# Babel's "long" English date is the US order (December 31, 2026); ours is 31 December 2026.
+_DATE_PATTERNS = {"en": "d MMMM y"}
+
+
+def long_date(day: dt.date) -> str:
+    """A date as a person writes it: 31. joulukuuta 2026, 31 december 2026, 31 December 2026."""
+    return str(format_date(day, format=_DATE_PATTERNS.get(lang(), "long")))
 
 
 def select_locale() -> str:

@@ -1,4 +1,4 @@
-// Optional: the page works fully without this. Esc twice leaves quickly, without a Back entry.
+// Optional: pages work without it. Esc twice leaves quickly, without a Back entry.
 (function () {
   var exit = document.getElementById("quick-exit");
   if (!exit) return;
@@ -12,18 +12,21 @@
     last = now;
   });
 })();
-// The slip's Print button needs JavaScript, so it is hidden until this runs.
+// Focus where a screen reader should start: the error summary after an error (GOV.UK), or the
+// crisis help right after an acute answer (issue 11; without script #crisis-now scrolls to it).
+// The slip's Print button needs JavaScript.
 (function () {
-  var button = document.getElementById("print-slip");
-  if (!button) return;
-  button.hidden = false;
-  button.addEventListener("click", function () { window.print(); });
+  var s = document.querySelector(".error-summary,[data-focus-on-load]"),
+    p = document.getElementById("print-slip");
+  if (s) s.focus();
+  if (p) { p.hidden = false; p.addEventListener("click", function () { window.print(); }); }
 })();
-// Warnings before a pause ends something. While one shows, the rest of the page is inert: Tab
-// stays in the warning and nothing it covers can take focus.
+// Warnings before a pause ends something; while one shows, the rest of the page is inert.
 (function () {
-  var b = document.body;
+  var b = document.body, was = null;
   function show(box, on) {
+    if (on === !box.hidden) return;
+    if (on) was = document.activeElement;
     for (var n = box; n !== b; n = n.parentNode) {
       for (var k = n.parentNode.firstElementChild; k; k = k.nextElementSibling) {
         if (k !== n) k.toggleAttribute("inert", on);
@@ -31,6 +34,8 @@
     }
     box.hidden = !on;
     if (on) box.querySelector("button").focus();
+    // Back to where the person was, never to <body>.
+    else if (was) (was !== b && b.contains(was) ? was : document.getElementById("main")).focus();
   }
   // Shared tablet: warn before an idle reset, then leave without a Back entry.
   var idle = +b.getAttribute("data-idle"), box = document.getElementById("idle-warning");
@@ -47,16 +52,16 @@
     document.getElementById("idle-stay").addEventListener("click", arm);
     arm();
   }
-  // A visit or a sign-in is forgotten after a pause: two minutes before, offer more time. The
-  // form asks the server (which renews the session); at the end the page reloads, showing that
-  // the visit is over instead of what was on the screen.
-  var form = document.getElementById("time-warning");
-  if (!form || !window.fetch) return;
-  var left = +form.getAttribute("data-expire"), lead = +form.getAttribute("data-warn"), w1, w2;
+  // Before a pause ends a visit or a sign-in, offer more time (the server renews the session); at
+  // the end the page reloads, so what was on the screen is gone.
+  var tw = document.getElementById("time-warning");
+  if (!tw || !window.fetch) return;
+  var form = tw.querySelector("form");
+  var left = +tw.getAttribute("data-expire"), lead = +tw.getAttribute("data-warn"), w1, w2;
   function over() { location.replace(location.href); }
   function again() {
-    clearTimeout(w1); clearTimeout(w2); show(form, false);
-    w1 = setTimeout(function () { show(form, true); }, Math.max(left - lead, 0) * 1000);
+    clearTimeout(w1); clearTimeout(w2); show(tw, false);
+    w1 = setTimeout(function () { show(tw, true); }, Math.max(left - lead, 0) * 1000);
     w2 = setTimeout(over, (left + 5) * 1000);
   }
   form.addEventListener("submit", function (e) {
@@ -65,10 +70,4 @@
       headers: {"X-Keep": "1"}}).then(function (r) { if (r.status === 204) again(); else over(); }, over);
   });
   again();
-})();
-// Issue 11: crisis help shown right after an acute answer. Its heading takes focus, so a screen
-// reader starts there; without JavaScript the redirect's #crisis-now brings it into view.
-(function () {
-  var heading = document.querySelector("[data-focus-on-load]");
-  if (heading) heading.focus();
 })();

@@ -61,6 +61,7 @@ def store(
     language: str = "sv",
     today: dt.date | None = None,
     assisted: bool = False,
+    code: ClientCode | None = None,
     questionnaire: Questionnaire | None = None,
 ) -> ClientCode:
     """A finished self-assessment, stored as the client path stores it; returns its code.
@@ -69,7 +70,7 @@ def store(
     """
     q = questionnaire or load_default()
     result = assess(q, answers)
-    code = new_code()
+    code = code or new_code()
     submissions.store(
         session,
         keys=settings.code_keyring().keys(code),

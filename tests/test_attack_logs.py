@@ -105,9 +105,9 @@ def test_no_log_line_of_a_whole_day_says_anything_identifying(
         answers.append(value)
         client.open(f"/q/{item.id}", {"answer": value})
     client.open("/submit", {})
-    code_match = re.search(r'<p class="code"[^>]*>([^<]+)</p>', client.html)
+    code_match = re.search(r'<span class="code-text" aria-hidden="true">(.*?)</span></p>', client.html)
     assert code_match
-    code = code_match.group(1).strip()
+    code = re.sub(r"<[^>]+>", "", code_match.group(1)).strip()
     client.open("/slip")
     client.open("/result")
     client.open("/finish", {})

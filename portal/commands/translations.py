@@ -26,7 +26,7 @@ def extract(output: Path = POT) -> None:
     _pybabel(
         [
             "pybabel", "-q", "extract", "-F", str(TRANSLATIONS / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
-            "--no-location", "--sort-by-file", "--omit-header", "-o", str(output), str(ROOT),
+            "--no-location", "--sort-by-file", "--omit-header", "--add-comments", "Translators:", "-o", str(output), str(ROOT),
         ]
     )  # fmt: skip
 
@@ -97,19 +97,26 @@ def check() -> None:
     sys.exit(1 if failed else 0)
 
 
-@translations_group.command("import", help="Fill translations from a JSON file {lang: {msgid: text}}.")
+@translations_group.command(
+    "import",
+    help="Fill translations from a JSON file {lang: {msgid: text}}; a key 'context\\u0004msgid' "
+    "fills a pgettext message; keys starting with _ (like _removed) are skipped.",
+)
 @click.argument("source", type=click.File("r", encoding="utf-8"))
 def import_json(source: TextIO) -> None:
     import json
 
     data = json.load(source)
     for language, texts in data.items():
+        if language.startswith("_"):
+            continue
         po_path = TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
         with po_path.open("rb") as fh:
             catalog = read_po(fh, locale=language)
         unknown = 0
         for message_id, text in texts.items():
-            message = catalog.get(message_id)
+            context, _sep, plain = message_id.rpartition("\x04")
+            message = catalog.get(plain, context or None)
             if message is None:
                 unknown += 1
                 continue

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from portal.domain import accounts, audit, second_factor
 from portal.domain.audit import Action
-from portal.web.client import lang
+from portal.i18n import lang
 from portal.web.context import db
 from portal.web.present_services import KIND_TEXTS, directory
 from portal.web.pro_access import admin_only, hasher, staff

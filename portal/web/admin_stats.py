@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from portal.domain import rating, stats
+from portal.i18n import lang
 from portal.web.admin import bp
-from portal.web.client import lang
 from portal.web.context import db, questionnaire
 from portal.web.pro_access import admin_only
 from portal.web.staff_forms import (

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any, cast
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from portal.domain import codes, scoring, stats, submissions
@@ -21,7 +20,7 @@ from portal.domain.questionnaire import (
     effective_answers,
     parse_answer,
 )
-from portal.i18n import _
+from portal.i18n import _, lang
 from portal.security import forget_browser_data
 from portal.web import acute_panel
 from portal.web.advice_view import advice_view
@@ -45,10 +44,7 @@ bp = Blueprint("client", __name__)
 VISIT = "visit"  # {"code": canonical code, "answers": {item_id: answer}}
 DONE = "done"  # the canonical code of the finished visit, until the visit ends
 DONE_KEYS = "done_keys"  # its derived keys, so the result and slip pages derive nothing again
-
-
-def lang() -> str:
-    return str(get_locale() or "fi")
+LEFT = "left"  # set by a quick exit: the finished visit's pages wait for "Show my code"
 
 
 def _visit() -> dict[str, Any] | None:
@@ -297,7 +293,16 @@ def slip() -> Response | str:
     return _show_finished("client/slip.html", with_result=False)
 
 
+@bp.post("/code")
+def show_code() -> Response:
+    """Coming back after a quick exit: open the finished visit's result (and code) again."""
+    session.pop(LEFT, None)
+    return redirect(url_for("client.result" if DONE in session else "client.visit_over"), 303)
+
+
 def _show_finished(template: str, with_result: bool) -> Response | str:
+    if LEFT in session:  # left quickly: show nothing until the person asks for the code
+        return redirect(url_for("pages.landing"))
     finished = _finished()
     if finished is None:
         return redirect(url_for("client.visit_over"))

@@ -23,12 +23,15 @@ def code_error_message(error: codes.InvalidCode) -> str:
         return _("Write your code in the box.")
     if error.reason == "bad_character" and error.group:
         return _(
-            "Group %(group)s of the code has a character that is not used in codes. "
-            "Codes have only the numbers 0–9 and the letters A–Z.",
+            "Group %(group)s of the code has a character that codes do not use. "
+            "Check that group against your slip.",
             group=error.group,
         )
     if error.reason == "wrong_length":
-        return _("A code has 13 characters, like 7KQM-4PXR-9T3W-X. Check that none is missing or extra.")
+        return _(
+            "A code has 13 letters and numbers, like 7KQM-4PXR-9T3W-V (the dashes do not count). "
+            "Check that none is missing or extra."
+        )
     return _(
         "The code has a typo: the last character does not match the rest. "
         "Check each character against your slip."
@@ -90,6 +93,8 @@ def delete_check() -> Response | tuple[str, int]:
     except submissions.UnknownCode:
         limits().hit("client_code_global", "all")
         session[MISSED] = True
+        if code.legacy:  # passed only the old check and found nothing: most likely a typo
+            return _render_form(form, code_error_message(codes.InvalidCode("check_failed")), 400)
         message = _(
             "We found no answers with this code. They may have been deleted already, "
             "or the code may be mistyped."

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from portal.sessions import ServerSideSessionInterface, VisitSessionData
-from portal.web.client import DONE, VISIT
+from portal.web.client import DONE, LEFT, VISIT
 from portal.web.context import close_db, questionnaire, settings
 from portal.web.redirects import safe_path
 
@@ -18,6 +19,9 @@ bp.teardown_app_request(close_db)
 # What a pause would make a person lose: answers in progress or a result's code, or a
 # professional's sign-in (Flask-Login's key, the one the session lifetime is chosen by).
 _WORTH_KEEPING = (VISIT, DONE, "_user_id")
+# The accessibility statement's dates: change the second whenever what it says changes.
+STATEMENT_MADE = dt.date(2026, 11, 23)
+STATEMENT_UPDATED = dt.date(2026, 12, 1)
 # How long before the end the warning shows (the page's script reads it from data-warn).
 WARNING_SECONDS = 120
 
@@ -77,11 +81,36 @@ def about() -> str:
 
 @bp.get("/accessibility")
 def accessibility() -> str:
-    return render_template("pages/accessibility.html", contact=settings().accessibility_contact)
+    return render_template(
+        "pages/accessibility.html",
+        contact=settings().accessibility_contact,
+        made_on=STATEMENT_MADE,
+        updated_on=STATEMENT_UPDATED,
+    )
 
 
 @bp.get("/exit")
 def quick_exit() -> Response:
-    """Forget the visit on the server, then leave for a neutral site."""
+    """Leave for a neutral site at once, and never lose a finished visit's code.
+
+    Answers in progress are forgotten. A finished visit keeps only its code, under a new session
+    id, until the visit would have ended anyway; its pages stay closed until the person comes
+    back and asks for them ("Show my code" on the start page), so Back or a glance at the
+    screen shows nothing. On a shared tablet leaving clears everything: the next person must
+    find nothing.
+    """
+    done = session.get(DONE)
+    language = session.get("lang")
     session.clear_and_rotate()  # type: ignore[attr-defined]
+    if isinstance(done, str) and g.get("tablet") is None:
+        session[DONE] = done
+        session[LEFT] = True
+        if language:
+            session["lang"] = language
     return redirect(settings().quick_exit_url, code=303)
+
+
+@bp.app_context_processor
+def _came_back() -> dict[str, object]:
+    """After a quick exit, the start page offers the code again (until the visit ends)."""
+    return {"left_with_code": LEFT in session and DONE in session}

@@ -12,14 +12,15 @@ import json
 from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from portal.domain import audit, fhir, rating, redemption, stats
 from portal.domain.audit import Action
 from portal.domain.codes import InvalidCode, parse_code
 from portal.domain.submissions import ExpiredCode, UnknownCode
+from portal.i18n import lang as current_lang
 from portal.models import Submission
 from portal.web.advice_view import advice_view
 from portal.web.context import db, keyring, limits, questionnaire_for, settings
@@ -51,7 +52,10 @@ def _code_problem_text(error: InvalidCode) -> object:
     if error.reason == "empty":
         return _("Enter the client's code.")
     if error.reason == "wrong_length":
-        return _("A code has 13 characters. Check that none is missing or extra.")
+        return _(
+            "A code has 13 letters and numbers, like 7KQM-4PXR-9T3W-V (the dashes do not count). "
+            "Check that none is missing or extra."
+        )
     if error.reason == "bad_character" and error.group is not None:
         return _(
             "Group %(group)s of the code has a character that is not used in codes. "
@@ -107,6 +111,8 @@ def redeem() -> Response | tuple[str, int]:
     try:
         opened = redemption.redeem(db(), code, today=dt.date.today(), keyring=keyring())
     except UnknownCode:
+        if code.legacy:  # passed only the old check and found nothing: most likely a typo
+            return _failed(form, _code_problem(InvalidCode("check_failed")), "check_failed", 400)
         message = _(
             "No answers were found with this code. Check the code with the client: "
             "the answers may also have been deleted."
@@ -126,10 +132,6 @@ def redeem() -> Response | tuple[str, int]:
         "segment": opened.provisional_segment,
     }
     return redirect(url_for("pro.record"), code=303)
-
-
-def _lang() -> str:
-    return str(get_locale() or "fi")
 
 
 def _open_summary() -> redemption.Summary | None:
@@ -155,7 +157,7 @@ def _provisional(found: redemption.Summary) -> str | None:
 def _context(found: redemption.Summary) -> dict[str, Any]:
     row = found.submission
     q = questionnaire_for(row.questionnaire_id, row.questionnaire_version)
-    lang = _lang()
+    lang = current_lang()
     view = present_result(q, found.result, lang)
     names = {**view.segment_names, redemption.UNDETERMINED: _("Cannot say yet")}
     return {

@@ -36,7 +36,7 @@ def answer_as_a_swedish_client(browser: Any, url: str) -> str:
         page.locator("label.choice").first.click()
         page.locator("button[name=continue]").click()
     page.locator("form[action$='/submit'] button").click()
-    code = page.locator(".code").first.inner_text().strip()
+    code = page.locator(".code .code-text").first.inner_text().strip()
     context.close()
     return code
 

@@ -241,9 +241,9 @@ def submit(page: Page, server: LiveServer, answers: dict[str, list[str]]) -> str
         _answer(client, questionnaire_of(server), answers)
         _post(client, "/submit", [("csrf_token", _token_of(client, "/check"))])
         html = client.get("/result").get_data(as_text=True)
-    found = re.search(r'<p class="code[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
+    found = re.search(r'<span class="code-text" aria-hidden="true">(.*?)</span></p>', html)
     assert found, "no code on the result page"
-    return found.group(1)
+    return re.sub(r"<[^>]+>", "", found.group(1))
 
 
 def answers_for(q: Questionnaire, *, worst: bool, acute: bool) -> dict[str, list[str]]:
@@ -339,6 +339,14 @@ def _finished(page: Page, server: LiveServer) -> None:
     page.goto(server.url + "/result")
     page.locator("form[action$='/finish'] button").click()
     page.wait_for_url("**/over?finished=1")
+
+
+def _came_back(page: Page, server: LiveServer) -> None:
+    """Send, leave quickly from the result (in-process: the neutral site is elsewhere), come back."""
+    submit(page, server, answers_for(questionnaire_of(server), worst=False, acute=False))
+    with same_visit(page, server) as client:
+        client.get("/exit")
+    page.goto(server.url + "/")
 
 
 def stored_code(page: Page, server: LiveServer) -> str:
@@ -535,7 +543,8 @@ def _second_factor_off_failed(page: Page, server: LiveServer) -> None:
 
 def _admin_form_error(page: Page, server: LiveServer) -> None:
     _signed_in_then("/pro/admin/", role="admin")(page, server)
-    page.locator("form[action$='/accounts'] button[type=submit]").click()
+    with page.expect_navigation():  # measured only once the answer has loaded, styles and all
+        page.locator("form[action$='/accounts'] button[type=submit]").click()
 
 
 # --- the shared tablet -----------------------------------------------------------------------
@@ -700,6 +709,9 @@ def states() -> list[State]:
               "Send, then answer “Was this useful to you?”", _useful_answered,
               needs=("experience.useful",), expect=("#useful",), expect_absent=("form.useful",)),
         State("slip", c, "client.slip", "Send, then Print a slip", _slip, expect=(".slip",)),
+        State("landing-came-back", c, "pages.landing",
+              "Send, Leave quickly from the result, open / again", _came_back,
+              expect=("#come-back-title",)),
         State("visit-over", c, "client.visit_over", "open /over (a page from an ended visit)",
               goto("/over")),
         State("visit-finished", c, "client.visit_over", "Send, then Finish", _finished),

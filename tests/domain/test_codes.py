@@ -11,14 +11,20 @@ from hypothesis import strategies as st
 
 from portal.domain.codes import (
     CHECK_SYMBOLS,
+    CODE_LENGTH,
     DATA_LENGTH,
     DATA_SYMBOLS,
+    LEGACY_CHECK_SYMBOLS,
     RANDOM_BITS,
+    WEIGHTS,
     ClientCode,
     InvalidCode,
     check_symbol,
+    gf_multiply,
+    legacy_check_symbol,
     new_code,
     parse_code,
+    weighted_sum,
 )
 
 eight_bytes = st.binary(min_size=8, max_size=8)
@@ -115,32 +121,122 @@ def test_o_is_read_as_zero_and_i_and_l_as_one() -> None:
     assert parse_code("OoIL-AB0i-CDlO-" + code.last_group) == code
 
 
-@settings(max_examples=300, deadline=None)
+# The proof. A code is valid when Σ w_i·v_i = 0 in GF(32) (v_i the value of symbol i, the check
+# character included). The sum is linear: changing symbol i from a to b changes it by w_i·(a+b),
+# whatever the other symbols are, and swapping a at i with b at j changes it by (w_i+w_j)·(a+b).
+# So checking every position and every pair of symbols, as below, checks every one of the 2^60
+# codes; the first two tests pin the linearity and the field the proof rests on.
+
+
+def test_gf32_is_a_field_and_the_weights_are_distinct_and_non_zero() -> None:
+    elements = range(32)
+    for a in elements:
+        for b in elements:
+            assert gf_multiply(a, b) == gf_multiply(b, a)
+            assert 0 <= gf_multiply(a, b) < 32
+    for a in range(1, 32):  # every non-zero element has an inverse: no zero divisors
+        assert sorted(gf_multiply(a, b) for b in elements) == list(elements)
+    assert len(WEIGHTS) == CODE_LENGTH
+    assert len(set(WEIGHTS)) == CODE_LENGTH and 0 not in WEIGHTS
+
+
+@settings(max_examples=200, deadline=None)
+@given(eight_bytes, eight_bytes)
+def test_the_weighted_sum_is_linear_so_an_error_acts_the_same_on_every_code(
+    raw_a: bytes, raw_b: bytes
+) -> None:
+    a, b = code_from(raw_a).canonical, code_from(raw_b).canonical
+    xor = "".join(DATA_SYMBOLS[DATA_SYMBOLS.index(x) ^ DATA_SYMBOLS.index(y)] for x, y in zip(a, b, strict=True))
+    assert weighted_sum(xor) == weighted_sum(a) ^ weighted_sum(b)
+    assert weighted_sum(a) == 0 == weighted_sum(b)
+
+
+def _term(position: int, symbol: str) -> int:
+    return gf_multiply(WEIGHTS[position], DATA_SYMBOLS.index(symbol))
+
+
+def test_every_single_substitution_is_caught_exhaustively() -> None:
+    """13 positions × 32 × 31 ordered pairs of symbols: each changes the sum."""
+    cases = 0
+    for position in range(CODE_LENGTH):
+        for a in DATA_SYMBOLS:
+            for b in DATA_SYMBOLS:
+                if a != b:
+                    assert _term(position, a) != _term(position, b)
+                    cases += 1
+    assert cases == 13 * 32 * 31
+
+
+def test_every_swap_is_caught_exhaustively_adjacent_and_with_the_check_character() -> None:
+    """Any two positions (the 12 adjacent pairs, the last with the check character, among them)
+    × any two different symbols: the swap changes the sum."""
+    cases = 0
+    for i in range(CODE_LENGTH):
+        for j in range(i + 1, CODE_LENGTH):
+            for a in DATA_SYMBOLS:
+                for b in DATA_SYMBOLS:
+                    if a != b:
+                        before = _term(i, a) ^ _term(j, b)
+                        assert before != _term(i, b) ^ _term(j, a)
+                        cases += 1
+    assert cases == 78 * 32 * 31
+
+
+@settings(max_examples=100, deadline=None)
 @given(eight_bytes)
-def test_every_single_character_typo_is_caught(raw: bytes) -> None:
-    canonical = code_from(raw).canonical
-    for index in range(13):
-        for symbol in CHECK_SYMBOLS:
+def test_every_single_character_typo_of_a_new_code_is_refused(raw: bytes) -> None:
+    """End to end through parse_code: a typo either fails the check or is a character codes
+    never use; one that passes the old mod-37 check is a legacy candidate and nothing more."""
+    code = code_from(raw)
+    canonical = code.canonical
+    for index in range(CODE_LENGTH):
+        for symbol in LEGACY_CHECK_SYMBOLS:
             if symbol == canonical[index]:
                 continue
             typo = canonical[:index] + symbol + canonical[index + 1 :]
-            with pytest.raises(InvalidCode) as caught:
-                parse_code(typo)
-            assert caught.value.reason in {"check_failed", "bad_character"}
+            try:
+                read = parse_code(typo)
+            except InvalidCode as caught:
+                assert caught.reason in {"check_failed", "bad_character"}
+            else:
+                assert read.legacy, typo
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(eight_bytes)
-def test_every_adjacent_swap_of_data_characters_is_caught(raw: bytes) -> None:
+def test_every_adjacent_swap_of_a_new_code_is_refused(raw: bytes) -> None:
     canonical = code_from(raw).canonical
-    for index in range(DATA_LENGTH - 1):
+    for index in range(CODE_LENGTH - 1):
         a, b = canonical[index], canonical[index + 1]
         if a == b:
             continue
         swapped = canonical[:index] + b + a + canonical[index + 2 :]
-        with pytest.raises(InvalidCode) as caught:
-            parse_code(swapped)
-        assert caught.value.reason == "check_failed"
+        try:
+            read = parse_code(swapped)
+        except InvalidCode as caught:
+            assert caught.reason == "check_failed"
+        else:
+            assert read.legacy
+
+
+def test_a_new_code_ends_in_a_letter_or_digit_and_is_never_legacy() -> None:
+    for n in range(3000):
+        code = code_from((n << 4).to_bytes(8, "big"))
+        assert code.last_group in DATA_SYMBOLS and not code.legacy
+
+
+def test_codes_handed_out_under_the_old_mod_37_check_are_still_read() -> None:
+    old: dict[str, str] = {}
+    for n in range(4000):
+        data = code_from((n * 7919 << 4).to_bytes(8, "big")).canonical[:DATA_LENGTH]
+        old.setdefault(legacy_check_symbol(data), data)
+    assert set(old) == set(LEGACY_CHECK_SYMBOLS)  # all 37, the five symbols among them
+    for symbol, data in old.items():
+        grouped = f"{data[0:4]}-{data[4:8]}-{data[8:12]}-{symbol}".lower()
+        read = parse_code(grouped)
+        assert read.canonical == data + symbol
+        assert read.legacy == (symbol != check_symbol(data))
+    assert legacy_check_symbol("6NQAXEHVW3DR") == "="  # the audit's example
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "- - -", "\n"])
@@ -179,7 +275,7 @@ def test_a_bad_character_names_its_position_and_group(
 
 def test_a_wrong_check_character_is_check_failed_and_blames_no_group() -> None:
     data = "7KQM4PXR9T3W"
-    wrong = next(s for s in CHECK_SYMBOLS if s != check_symbol(data))
+    wrong = next(s for s in CHECK_SYMBOLS if s not in (check_symbol(data), legacy_check_symbol(data)))
     with pytest.raises(InvalidCode) as caught:
         parse_code(data + wrong)
     assert caught.value.reason == "check_failed"
@@ -188,20 +284,10 @@ def test_a_wrong_check_character_is_check_failed_and_blames_no_group() -> None:
 
 def test_the_error_never_repeats_the_code() -> None:
     data = "7KQM4PXR9T3W"
-    wrong = next(s for s in CHECK_SYMBOLS if s != check_symbol(data))
+    wrong = next(s for s in CHECK_SYMBOLS if s not in (check_symbol(data), legacy_check_symbol(data)))
     with pytest.raises(InvalidCode) as caught:
         parse_code(data + wrong)
     assert "7KQM" not in str(caught.value) and "7KQM" not in repr(caught.value)
-
-
-def test_all_five_check_only_symbols_are_accepted_in_the_check_place() -> None:
-    found: dict[str, ClientCode] = {}
-    for n in range(2000):
-        code = code_from((n << 4).to_bytes(8, "big"))
-        found.setdefault(code.last_group, code)
-    for symbol in "*~$=U":
-        code = found[symbol]
-        assert parse_code(code.grouped.lower()) == code
 
 
 def test_a_client_code_cannot_be_built_invalid() -> None:

@@ -119,3 +119,37 @@ def test_our_own_sentences_stay_short_for_plain_language() -> None:
         for lang in LANGUAGES:
             for sentence in re.split(r"[.?!:]\s", text[lang]):
                 assert len(sentence.split()) <= 22, f"{where} ({lang}): {sentence}"
+
+
+def _catalogue_texts(lang: str) -> list[tuple[str, str]]:
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).resolve().parents[2] / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    texts = []
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        texts += [(str(message.id), s) for s in strings if s]
+    return texts
+
+
+# Staff pages speak of a sign-in's "user name": about an account, never about a person's use.
+_ACCOUNT_TERMS = ("user names", "user name")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_forbidden_word_appears_in_the_translation_catalogues(lang: str) -> None:
+    def plain(text: str) -> str:
+        for term in _ACCOUNT_TERMS:
+            text = text.replace(term, "").replace(term.capitalize(), "")
+        return text
+
+    offending = [
+        (msgid[:60], found)
+        for msgid, text in _catalogue_texts(lang)
+        if (found := wording.find_forbidden(plain(text), lang))
+    ]
+    assert offending == []

@@ -6,6 +6,7 @@ Everything started here is stopped by its own pid; every connection goes to 127.
 from __future__ import annotations
 
 import contextlib
+import html
 import http.client
 import os
 import re
@@ -23,7 +24,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-CODE = re.compile(r'class="code"[^>]*>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[^<\s]+)<')
+_CODE = re.compile(r'<span class="code-text" aria-hidden="true">(.*?)</span></p>')
+
+
+def code_on(body: str) -> str | None:
+    """The code a result page shows (its visible groups, tags taken out), or None."""
+    match = _CODE.search(body)
+    return None if match is None else html.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
 
 
 def free_port() -> int:

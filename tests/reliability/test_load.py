@@ -5,7 +5,6 @@ Run on SQLite (the embedded default) and on PostgreSQL + Redis."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 import random
 import threading
 import time
@@ -18,7 +17,7 @@ from portal.domain.codes import parse_code
 from portal.domain.keys import CodeKeyring
 from portal.domain.questionnaire import effective_answers, load_default
 from tests.pro_support import PASSWORD, SELF_CARE, store
-from tests.reliability.support import CODE, Client, Gunicorn, retrying, running
+from tests.reliability.support import Client, Gunicorn, code_on, retrying, running
 
 Q = load_default()
 CLIENTS = 50
@@ -44,9 +43,9 @@ def one_person(port: int, seed: int, results: list[Any], errors: list[str]) -> N
         response = retrying(client.post, "/submit", {"csrf_token": token})
         assert response.status == 303, ("submit", response.status)
         result = retrying(client.get, "/result")
-        match = CODE.search(result.body)
-        assert result.status == 200 and match, ("result", result.status)
-        results.append((html.unescape(match.group(1)), answers))
+        code = code_on(result.body)
+        assert result.status == 200 and code, ("result", result.status)
+        results.append((code, answers))
     except Exception as exc:  # noqa: BLE001 - reported by the test
         errors.append(f"{seed}: {exc!r}")
 

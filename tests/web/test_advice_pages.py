@@ -36,8 +36,10 @@ def test_an_overdose_months_ago_and_daily_heavy_drinking_get_their_advice_with_s
         assert piece.sources[0].url.replace("&", "&amp;") in html
     assert "tel:080090045" in html and "tel:116117" in html  # someone to talk to
     assert HR.piece("injecting").title[lang] not in html
-    # The crisis box (none here: no acute flag) would come first; the advice comes before the code.
-    assert html.index('id="advice-title"') < html.index('id="code-title"')
+    # The crisis box (none here: no acute flag) would come first, then the code's panel; the
+    # advice follows the segment and comes before the code's QR and deletion part.
+    assert html.index('id="segment-title"') < html.index('id="advice-title"')
+    assert html.index('id="advice-title"') < html.index('id="code-more"')
     slip = client.get("/slip").get_data(as_text=True)
     assert HR.piece("naloxone").short[lang] in slip
     assert HR.piece("naloxone").text[lang] not in slip

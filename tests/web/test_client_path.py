@@ -61,9 +61,9 @@ def count(app: Flask, model: Any) -> int:
 
 
 def code_on(html: str) -> str:
-    match = re.search(r'<p class="code"[^>]*>([^<]+)</p>', html)
+    match = re.search(r'<span class="code-text" aria-hidden="true">(.*?)</span></p>', html)
     assert match, "the page shows no code"
-    return match.group(1)
+    return re.sub(r"<[^>]+>", "", match.group(1))
 
 
 def test_start_leads_to_question_one_of_all(client: FlaskClient) -> None:
@@ -83,7 +83,7 @@ def test_a_whole_visit_makes_one_record_and_shows_code_qr_and_picture(
     response = submit(client)
     assert response.status_code == 303 and response.location.endswith("/result")
     html = client.get("/result").get_data(as_text=True)
-    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z*~$=]", code_on(html))
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]", code_on(html))
     assert 'role="img"' in html and "<svg" in html  # QR and 2×2 picture, inline
     assert 'class="dot"' in html
     assert count(app, Submission) == 1
@@ -125,7 +125,7 @@ def test_too_many_topics_shows_an_error_summary_and_keeps_other_answers(
     response = answer(client, "topics", topics)
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert 'class="error-summary"' in html and 'href="#answer-field"' in html
+    assert 'class="error-summary"' in html and 'href="#answer-1"' in html
     assert "Choose at most 3" in html
     assert html.count("checked") == 4, "the person's choices stay ticked"
     check = client.get("/check").get_data(as_text=True)
@@ -247,3 +247,53 @@ def test_a_double_submit_is_counted_once_in_the_statistics(app: Flask, client: F
     client.post("/submit", data={"csrf_token": token(html)})
     with app.extensions["portal.sessionmaker"]() as db:
         assert sum(row.count for row in db.query(MonthlyCount)) == 1
+
+
+def test_an_old_style_code_that_finds_nothing_reads_as_a_typo_when_deleting(
+    client: FlaskClient,
+) -> None:
+    from portal.domain.codes import check_symbol, legacy_check_symbol, new_code
+
+    data = next(
+        d
+        for d in (new_code().canonical[:12] for _ in range(1000))
+        if legacy_check_symbol(d) != check_symbol(d)
+    )
+    html = client.get("/delete?lang=en").get_data(as_text=True)
+    response = client.post("/delete", data={"csrf_token": token(html), "code": data + legacy_check_symbol(data)})
+    assert response.status_code == 400
+    assert "typo" in response.get_data(as_text=True)
+
+
+def test_quick_exit_from_a_result_keeps_the_code_behind_show_my_code(
+    app: Flask, client: FlaskClient
+) -> None:
+    start(client)
+    answer_all(client)
+    submit(client)
+    code = code_on(client.get("/result").get_data(as_text=True))
+    response = client.get("/exit")
+    assert response.status_code == 303 and response.location.startswith("https://")
+    # Back, or anyone glancing at the screen, sees nothing of the result...
+    assert client.get("/result").location.endswith("/")
+    assert client.get("/slip").location.endswith("/")
+    landing = client.get("/").get_data(as_text=True)
+    assert "Your code is still here" in landing and code not in landing
+    # ...until the person asks for it.
+    shown = client.post("/code", data={"csrf_token": token(landing)})
+    assert shown.location.endswith("/result")
+    assert code_on(client.get("/result").get_data(as_text=True)) == code
+    assert count(app, Submission) == 1
+
+
+def test_forget_it_now_after_a_quick_exit_ends_the_visit(client: FlaskClient) -> None:
+    start(client)
+    answer_all(client)
+    submit(client)
+    client.get("/exit")
+    landing = client.get("/").get_data(as_text=True)
+    client.post("/finish", data={"csrf_token": token(landing)})
+    assert "Your code is still here" not in client.get("/").get_data(as_text=True)
+    assert client.post("/code", data={"csrf_token": token(landing)}).status_code in (303, 400)
+    assert client.get("/result").location.endswith("/over")
+

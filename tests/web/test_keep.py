@@ -19,7 +19,7 @@ from tests.web.test_client_path import Q, start, token
 
 
 def _warning(html: str) -> re.Match[str] | None:
-    return re.search(r'<form id="time-warning"[^>]*data-expire="(\d+)"', html)
+    return re.search(r'<div id="time-warning"[^>]*data-expire="(\d+)"', html)
 
 
 def _expiries(app: Flask) -> list[dt.datetime]:

@@ -87,7 +87,7 @@ def test_a_character_that_is_never_in_codes_names_its_group(pro: FlaskClient) ->
 
 def test_a_code_of_the_wrong_length_says_so(pro: FlaskClient) -> None:
     html = redeem(pro, "7KQM-4PXR").get_data(as_text=True)
-    assert "Koodissa on 13 merkkiä." in html
+    assert "Koodissa on 13 kirjainta ja numeroa" in html
 
 
 def test_an_unknown_code_and_an_expired_code_get_their_own_messages(
@@ -180,3 +180,29 @@ def test_redemption_is_limited_per_account_before_any_work(
 def test_the_redeem_address_opened_again_leads_back_to_the_form(pro: FlaskClient) -> None:
     response = pro.get("/pro/redeem")
     assert response.status_code == 303 and response.headers["Location"] == "/pro/"
+
+
+def _legacy_code() -> ClientCode:
+    """A code as handed out before the GF(32) check: valid only under the old mod-37 check."""
+    from portal.domain.codes import check_symbol, legacy_check_symbol, new_code
+
+    while True:
+        data = new_code().canonical[:12]
+        old = legacy_check_symbol(data)
+        if old != check_symbol(data):
+            return ClientCode(data + old)
+
+
+def test_a_code_handed_out_under_the_old_check_still_opens_its_answers(
+    app: Flask, pro: FlaskClient, settings: Settings
+) -> None:
+    code = stored_code(app, settings, code=_legacy_code())
+    assert code.legacy
+    response = redeem(pro, code.grouped.lower())
+    assert response.status_code == 303 and response.headers["Location"] == "/pro/record"
+
+
+def test_an_old_style_code_that_finds_nothing_reads_as_a_typo(pro: FlaskClient) -> None:
+    response = redeem(pro, _legacy_code().grouped)
+    assert response.status_code == 400
+    assert "Koodissa on kirjoitusvirhe" in response.get_data(as_text=True)

@@ -33,7 +33,11 @@ def test_the_result_page_suggests_services_between_the_segment_and_the_code(
     _finish(client, lang)
     html = client.get("/result").get_data(as_text=True)
     assert title in html
-    assert html.index('class="panel services"') < html.index('id="code-title"')
+    # The code's panel comes first (issue 15: found without scrolling); the services follow the
+    # segment and come before the code's QR and deletion part.
+    assert html.index('id="code-title"') < html.index('id="segment-title"')
+    assert html.index('id="segment-title"') < html.index('class="panel services"')
+    assert html.index('class="panel services"') < html.index('id="code-more"')
     assert html.count("<li><h3>") in (3, 4, 5)
     assert "Aikuissosiaalityö" in html or "Adult social work" in html or "Socialt arbete" in html
 
@@ -63,7 +67,7 @@ def test_the_admin_page_lists_every_entry_with_its_checked_date(
     html = admin(app, client).get("/pro/admin/services?lang=en").get_data(as_text=True)
     assert "Service directory" in html
     assert html.count('<tr><th scope="row">') >= 10
-    assert "Not fully confirmed" in html and "December 1, 2026" in html
+    assert "Not fully confirmed" in html and "1 December 2026" in html
 
 
 def test_the_admin_page_is_for_administrators_only(app: Flask, client: FlaskClient) -> None:

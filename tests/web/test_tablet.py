@@ -121,3 +121,17 @@ def test_a_forged_or_expired_enrollment_link_says_so(app: Flask, client: FlaskCl
             assert exc.reason == "expired"
         else:
             raise AssertionError("an expired link must be refused")
+
+
+def test_quick_exit_on_a_shared_tablet_clears_even_a_finished_visit(
+    app: Flask, client: FlaskClient
+) -> None:
+    enrolled(app, client)
+    new_person(client)
+    answer_all(client)
+    submit(client)
+    assert client.get("/result").status_code == 200
+    client.get("/exit")
+    with client.session_transaction() as held:
+        assert "done" not in held and "left" not in held
+    assert "/over" in client.get("/result").location
