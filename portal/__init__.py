@@ -6,12 +6,13 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
+from portal import clock
 from portal.config import ConfigError, Settings, load_settings
 from portal.db import CONNECT_TIMEOUT_S, STATEMENT_TIMEOUT_MS, make_engine, make_session_factory
 
@@ -117,8 +118,10 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         )
     app.extensions["portal.redis"] = redis_client
 
+    app.extensions.setdefault("portal.clock", clock.utc_now)
+
     def now() -> dt.datetime:
-        return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        return cast(dt.datetime, app.extensions["portal.clock"]())
 
     store: SessionStore
     if redis_client is not None:

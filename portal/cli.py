@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from typing import Any, cast
 
@@ -47,11 +46,12 @@ def run_command(ctx: click.Context, /, **kwargs: Any) -> None:
 )
 @with_appcontext
 def purge_command() -> None:
+    from portal.clock import utc_now
     from portal.config import Settings
     from portal.housekeeping import purge
 
     settings = cast(Settings, current_app.extensions["portal.settings"])
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = utc_now()
     done = purge(_engine(), now=now, today=now.date(), audit_days=settings.audit_days)
     click.echo(
         f"Removed {done.records} expired record(s), {done.visits} ended visit(s) and "

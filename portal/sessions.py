@@ -31,6 +31,7 @@ from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import Engine, delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
 
+from portal.clock import utc_now
 from portal.db import write_engine
 from portal.models import VisitSession
 
@@ -57,14 +58,12 @@ class SessionStore(Protocol):
     def drop(self, key: str) -> None: ...
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class SqlSessionStore:
     """Sessions in the app's own database (the default: nothing else to run)."""
 
-    def __init__(self, engine: Engine, now: Callable[[], dt.datetime] = _utcnow) -> None:
+    def __init__(self, engine: Engine, now: Callable[[], dt.datetime] = utc_now) -> None:
         self.engine = engine
         # Writes take SQLite's write lock up front (BEGIN IMMEDIATE): a deferred transaction
         # that reads first and writes later fails at once with "database is locked" when
@@ -133,7 +132,7 @@ class RedisSessionStore:
         value, pttl = pipe.execute()
         if value is None:
             return None
-        expires = _utcnow() + dt.timedelta(milliseconds=max(int(pttl), 0))
+        expires = utc_now() + dt.timedelta(milliseconds=max(int(pttl), 0))
         return Loaded(bytes(value), expires)
 
     def touch(self, key: str, seconds: int) -> None:
@@ -235,7 +234,7 @@ class ServerSideSessionInterface(SessionInterface):
         cookie_name: str,
         secure: bool,
         lifetime: Callable[[VisitSessionData], int],
-        now: Callable[[], dt.datetime] = _utcnow,
+        now: Callable[[], dt.datetime] = utc_now,
         on_unavailable: Callable[[Response], None] | None = None,
     ) -> None:
         self.on_unavailable = on_unavailable

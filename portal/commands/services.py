@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
+from portal.clock import utc_today
 from portal.domain import wording
 from portal.domain.questionnaire_types import LANGUAGES
 from portal.domain.service_directory import ServiceDirectoryError, default_path, load
@@ -42,7 +42,7 @@ def check_command(file: Path | None, strict: bool) -> None:
         for problem in problems:
             click.echo(problem, err=True)
         raise SystemExit(1)
-    today = dt.date.today()
+    today = utc_today()
     stale = directory.stale(today)
     for service in stale:
         click.echo(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import sys
 from typing import cast
 
@@ -12,6 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal.clock import utc_today
 from portal.domain import stats
 
 
@@ -22,7 +22,7 @@ from portal.domain import stats
 @click.option("--csv", "as_csv", is_flag=True, help="CSV, as the statistics page downloads it.")
 @with_appcontext
 def stats_command(month: str | None, as_csv: bool) -> None:
-    today = dt.date.today()
+    today = utc_today()
     chosen = month or stats.closed_months(today, 1)[0]
     try:
         chosen = stats.parse_month(chosen)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import cast
 
 import click
 from flask import current_app, url_for
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal.clock import utc_now
 from portal.domain import tablets
 
 
@@ -26,7 +26,7 @@ def tablets_group() -> None:
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
 def enroll(label: str, base_url: str) -> None:
     with _session() as db:
-        moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        moment = utc_now()
         enrollment = tablets.enroll(db, label, today=moment.date(), now=moment)
         db.commit()
         with current_app.test_request_context(base_url=base_url):

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal.clock import utc_now
 from portal.domain import accounts, audit
 from portal.domain.audit import Action
 
@@ -61,7 +62,7 @@ def create(name: str, role: str, language: str) -> None:
                 password=password,
                 role=role,
                 language=language,
-                today=audit.now_utc().date(),
+                today=utc_now().replace(microsecond=0).date(),
                 hasher=accounts.password_hasher(cheap=cheap),
             )
         except accounts.WeakPassword as weak:
@@ -76,7 +77,7 @@ def create(name: str, role: str, language: str) -> None:
         audit.record(
             session,
             Action.ACCOUNT_CREATED,
-            at=audit.now_utc(),
+            at=utc_now().replace(microsecond=0),
             username="(command line)",
             detail=f"{made.role}:{made.username}"[:64],
         )
@@ -95,7 +96,7 @@ def disable(name: str) -> None:
         audit.record(
             session,
             Action.ACCOUNT_DISABLED,
-            at=audit.now_utc(),
+            at=utc_now().replace(microsecond=0),
             username="(command line)",
             detail=gone.username,
         )

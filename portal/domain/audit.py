@@ -46,11 +46,6 @@ class Action(StrEnum):
 _DETAIL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_:.-")
 
 
-def now_utc() -> dt.datetime:
-    """Audit times are UTC, without a time zone (as stored); `record` coarsens them."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-
-
 def coarse(at: dt.datetime, about_a_record: bool) -> dt.datetime:
     if about_a_record:
         return at.replace(minute=0, second=0, microsecond=0)

@@ -5,7 +5,6 @@ The audit log is read-only here: there is no route that edits or deletes an entr
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from flask import Blueprint, flash, redirect, render_template, request, stream_with_context, url_for
@@ -16,7 +15,7 @@ from werkzeug.wrappers import Response
 from portal.domain import accounts, audit, second_factor
 from portal.domain.audit import Action
 from portal.i18n import lang
-from portal.web.context import db
+from portal.web.context import db, now, today
 from portal.web.present_services import KIND_TEXTS, directory
 from portal.web.pro_access import admin_only, hasher, staff
 from portal.web.staff_forms import (
@@ -84,7 +83,7 @@ def create_account() -> Response | tuple[str, int]:
             password=form.password.data,
             role=form.role.data,
             language=form.language.data,
-            today=audit.now_utc().date(),
+            today=now().date(),
             hasher=hasher(),
         )
     except accounts.BadName:
@@ -102,7 +101,7 @@ def create_account() -> Response | tuple[str, int]:
         audit.record(
             db(),
             Action.ACCOUNT_CREATED,
-            at=audit.now_utc(),
+            at=now(),
             account=staff().account,
             detail=f"{made.role}:{made.username}"[:64],
         )
@@ -126,7 +125,7 @@ def disable_account(account_id: int) -> Response:
         audit.record(
             db(),
             Action.ACCOUNT_DISABLED,
-            at=audit.now_utc(),
+            at=now(),
             account=staff().account,
             detail=target.username,
         )
@@ -145,7 +144,7 @@ def require_second_factor() -> Response:
         audit.record(
             db(),
             Action.SECOND_FACTOR_REQUIRED,
-            at=audit.now_utc(),
+            at=now(),
             account=staff().account,
             detail="on" if on else "off",
         )
@@ -181,11 +180,10 @@ def audit_log() -> str:
 def services_directory() -> str:
     """The service directory, read-only: every entry with its checked date; due ones flagged."""
     found = directory()
-    today = dt.date.today()
     return render_template(
         "admin/services.html",
         directory=found,
-        stale={s.id for s in found.stale(today)},
+        stale={s.id for s in found.stale(today())},
         kind_texts=KIND_TEXTS,
         lang=lang(),
     )
@@ -194,13 +192,13 @@ def services_directory() -> str:
 @bp.get("/audit.csv")
 @admin_only
 def audit_csv() -> Response:
-    audit.record(db(), Action.AUDIT_DOWNLOADED, at=audit.now_utc(), account=staff().account)
+    audit.record(db(), Action.AUDIT_DOWNLOADED, at=now(), account=staff().account)
     db().commit()
 
     def lines() -> Iterator[str]:
         yield from audit.csv_lines(audit.all_entries(db()))
 
     response = Response(stream_with_context(lines()), mimetype="text/csv")
-    stamp = audit.now_utc().strftime("%Y-%m-%d")
+    stamp = now().strftime("%Y-%m-%d")
     response.headers["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
     return response

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from portal.domain import rating, stats
 from portal.i18n import lang
 from portal.web.admin import bp
-from portal.web.context import db, questionnaire
+from portal.web.context import db, questionnaire, today
 from portal.web.pro_access import admin_only
 from portal.web.staff_forms import (
     APPOINTMENT_TEXTS,
@@ -51,7 +51,7 @@ ASSISTED_TEXTS = {"assisted": _l("With help (shared tablet)"), "self": _l("On th
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return today()
 
 
 def _chosen_month(today: dt.date) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, cast
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
@@ -32,6 +31,7 @@ from portal.web.context import (
     questionnaire,
     questionnaire_for,
     settings,
+    today,
     visit_key,
 )
 from portal.web.errors import render_error
@@ -247,7 +247,7 @@ def submit() -> Response | tuple[str, int]:
         language=lang(),
         assisted=bool(session.get("tablet")),
         provisional_segment=segment,
-        today=dt.date.today(),
+        today=today(),
         days=config.code_days,
         on_new=lambda row: stats.count_assessment(
             db(),
@@ -277,7 +277,7 @@ def _finished() -> tuple[codes.ClientCode, submissions.OpenedSubmission] | None:
         keys = keyring().keys(code)
         session[DONE_KEYS] = {"lookup": keys.lookup, "seal": keys.seal}
     try:
-        opened = submissions.open_with_keys(db(), keys, today=dt.date.today())
+        opened = submissions.open_with_keys(db(), keys, today=today())
     except (submissions.UnknownCode, submissions.ExpiredCode):
         return None  # deleted meanwhile, or the visit outlived the record
     return code, opened

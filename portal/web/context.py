@@ -30,9 +30,13 @@ def limits() -> RateLimits:
 
 
 def now() -> dt.datetime:
-    """The current time (UTC, naive); tests may put another clock in app.extensions."""
-    clock = current_app.extensions.get("portal.clock")
-    return cast(dt.datetime, clock()) if clock else dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """The current time from the app's one clock (UTC, naive; see portal/clock.py)."""
+    return cast(dt.datetime, current_app.extensions["portal.clock"]())
+
+
+def today() -> dt.date:
+    """Today's date in UTC, from the same clock."""
+    return now().date()
 
 
 def keyring() -> CodeKeyring:

@@ -12,6 +12,7 @@ from babel.lists import format_list
 from portal.domain import crisis
 from portal.domain.crisis import CrisisContact, CrisisLine, Hours
 from portal.i18n import _
+from portal.web import context
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def contact_view(
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    """The app's clock, as an aware UTC time (opening hours are worked out in Helsinki time)."""
+    return context.now().replace(tzinfo=dt.UTC)
 
 
 def contacts_for_flags(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal.domain import codes, submissions
 from portal.i18n import _
-from portal.web.context import db, keyring, limits, visit_key
+from portal.web.context import db, keyring, limits, today, visit_key
 from portal.web.errors import render_error
 from portal.web.forms import CodeForm
 
@@ -81,10 +79,9 @@ def delete_check() -> Response | tuple[str, int]:
     code = _checked_code(form)
     if not isinstance(code, codes.ClientCode):
         return code
-    today = dt.date.today()
     keys = keyring().keys(code)
     try:
-        opened = submissions.open_with_keys(db(), keys, today=today)
+        opened = submissions.open_with_keys(db(), keys, today=today())
     except submissions.ExpiredCode:
         # An expired record is deleted at once: nobody may read it any more anyway.
         submissions.delete_by_lookup_key(db(), keys.lookup)

@@ -6,8 +6,6 @@ anywhere else, and it can be skipped by simply finishing.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, redirect, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -19,7 +17,7 @@ from wtforms.validators import InputRequired
 from portal.domain import stats
 from portal.domain.rating import EXPERIENCE
 from portal.web.client import DONE
-from portal.web.context import db
+from portal.web.context import db, today
 
 bp = Blueprint("experience", __name__)
 ANSWERED = "useful_answered"
@@ -53,7 +51,7 @@ def _useful_question() -> dict[str, object]:
 def useful() -> Response:
     form = UsefulForm()
     if DONE in session and not session.get(ANSWERED) and form.validate_on_submit():
-        stats.count_experience(db(), day=dt.date.today(), who="client", answer=form.useful.data)
+        stats.count_experience(db(), day=today(), who="client", answer=form.useful.data)
         db().commit()
         session[ANSWERED] = True
     target = "client.result" if DONE in session else "client.visit_over"

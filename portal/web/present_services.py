@@ -20,6 +20,7 @@ from portal.domain.scoring import Result
 from portal.domain.service_directory import ServiceDirectory
 from portal.domain.services import HELSINKI, Suggestion, suggest
 from portal.i18n import _
+from portal.web import context
 
 SITUATION_TEXTS = {
     "injecting": _l("For people who inject drugs"),
@@ -126,7 +127,7 @@ def service_views(
 ) -> tuple[ServiceView, ...]:
     """The suggestions for one record, in the reader's language `lang`; `client_lang` is the
     language the person answered in (what "speaks your language" is about)."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or context.now().replace(tzinfo=dt.UTC)
     spoken = client_lang or lang
     municipality = answers.get("municipality")
     found = suggest(

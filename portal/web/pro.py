@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from portal.domain import accounts, audit, second_factor
 from portal.domain.audit import Action
-from portal.web.context import db, limits
+from portal.web.context import db, limits, now
 from portal.web.pro_access import (
     admin_only,
     bp,
@@ -45,7 +45,7 @@ def _sign_in(form: LoginForm) -> Response | int:
         blocked = limits().exceeded("login_global", "all")
     if blocked is not None:
         audit.record(
-            db(), Action.LOGIN_FAILED, at=audit.now_utc(), account=known, detail="rate_limited"
+            db(), Action.LOGIN_FAILED, at=now(), account=known, detail="rate_limited"
         )
         db().commit()
         message = ngettext(
@@ -65,7 +65,7 @@ def _sign_in(form: LoginForm) -> Response | int:
             else "wrong_password"
         )
         # An unknown name is not written down: it may be a password typed in the wrong field.
-        audit.record(db(), Action.LOGIN_FAILED, at=audit.now_utc(), account=known, detail=reason)
+        audit.record(db(), Action.LOGIN_FAILED, at=now(), account=known, detail=reason)
         db().commit()
         limits().hit("login", name)
         limits().hit("login_global", "all")
@@ -78,7 +78,7 @@ def _sign_in(form: LoginForm) -> Response | int:
     if needs_second_factor(account):
         return hold_for_second_factor(account)
     start_session(account)
-    audit.record(db(), Action.LOGIN, at=audit.now_utc(), account=account)
+    audit.record(db(), Action.LOGIN, at=now(), account=account)
     db().commit()
     return redirect(url_for("pro.home"), code=303)
 
@@ -100,7 +100,7 @@ def home() -> Response | tuple[str, int] | str:
 @bp.post("/logout")
 @signed_in
 def logout() -> Response:
-    audit.record(db(), Action.LOGOUT, at=audit.now_utc(), account=staff().account)
+    audit.record(db(), Action.LOGOUT, at=now(), account=staff().account)
     db().commit()
     lang = session.get("lang")
     logout_user()
@@ -158,7 +158,7 @@ def change_password() -> Response | str:
         except accounts.WeakPassword as weak:
             form.new.errors = [str(WEAK_PASSWORD_TEXTS[weak.reason])]
         else:
-            audit.record(db(), Action.PASSWORD_CHANGED, at=audit.now_utc(), account=me)
+            audit.record(db(), Action.PASSWORD_CHANGED, at=now(), account=me)
             db().commit()
             start_session(me)
             flash(_("Your password has been changed."))

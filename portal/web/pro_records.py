@@ -7,7 +7,6 @@ view), until the professional closes the record, opens another one or signs out.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -23,7 +22,7 @@ from portal.domain.submissions import ExpiredCode, UnknownCode
 from portal.i18n import lang as current_lang
 from portal.models import Submission
 from portal.web.advice_view import advice_view
-from portal.web.context import db, keyring, limits, questionnaire_for, settings
+from portal.web.context import db, keyring, limits, now, questionnaire_for, settings, today
 from portal.web.present import present_answers, present_result
 from portal.web.present_services import service_views
 from portal.web.pro_access import bp, redeem_page, signed_in, staff
@@ -73,7 +72,7 @@ def _log(action: Action, submission_id: int | None = None, detail: str | None = 
     audit.record(
         db(),
         action,
-        at=audit.now_utc(),
+        at=now(),
         account=staff().account,
         record_ref=None if submission_id is None else keyring().record_ref(submission_id),
         detail=detail,
@@ -109,7 +108,7 @@ def redeem() -> Response | tuple[str, int]:
     except InvalidCode as error:
         return _failed(form, _code_problem(error), error.reason, 400)
     try:
-        opened = redemption.redeem(db(), code, today=dt.date.today(), keyring=keyring())
+        opened = redemption.redeem(db(), code, today=today(), keyring=keyring())
     except UnknownCode:
         if code.legacy:  # passed only the old check and found nothing: most likely a typo
             return _failed(form, _code_problem(InvalidCode("check_failed")), "check_failed", 400)
@@ -233,7 +232,7 @@ def review() -> Response | tuple[str, int]:
         account_id=staff().account.id,
         given=given,
         provisional=_provisional(found),
-        today=dt.date.today(),
+        today=today(),
     )
     action = Action.CONFIRM if saved.agrees else Action.CORRECT
     detail = saved.segment if given.reason is None else f"{saved.segment}:{given.reason}"
@@ -251,7 +250,7 @@ def helped() -> Response:
     asked = session.get(ASK_HELPED)
     held = session.get(OPEN)
     if form.validate_on_submit() and asked is not None and held and held.get("id") == asked:
-        stats.count_experience(db(), day=dt.date.today(), who="pro", answer=form.helped.data)
+        stats.count_experience(db(), day=today(), who="pro", answer=form.helped.data)
         db().commit()
         session.pop(ASK_HELPED, None)
         flash(_("Thank you for your answer."))

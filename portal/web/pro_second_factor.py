@@ -67,7 +67,7 @@ def _too_many(account: Account) -> str | None:
 def _wrong(account: Account, form: SecondFactorForm) -> None:
     limits().hit("second_factor", str(account.id))
     audit.record(
-        db(), Action.LOGIN_FAILED, at=audit.now_utc(), account=account, detail="second_factor"
+        db(), Action.LOGIN_FAILED, at=now(), account=account, detail="second_factor"
     )
     db().commit()
     form.code.errors = [_("The code is not right. Check the app and try again.")]
@@ -99,14 +99,14 @@ def second_factor_page() -> Response | str | tuple[str, int]:
         elif enrolling and second_factor.code_fits(held["new"], typed, now()):
             codes = second_factor.enable(db(), account, held["new"], keyring(), now())
             start_session(account)
-            audit.record(db(), Action.SECOND_FACTOR_ON, at=audit.now_utc(), account=account)
-            audit.record(db(), Action.LOGIN, at=audit.now_utc(), account=account)
+            audit.record(db(), Action.SECOND_FACTOR_ON, at=now(), account=account)
+            audit.record(db(), Action.LOGIN, at=now(), account=account)
             db().commit()
             return _recovery_page(codes)
         elif not enrolling and (used := second_factor.verify(db(), account, typed, keyring(), now())):
             start_session(account)
             detail = "recovery_code" if used == "recovery" else None
-            audit.record(db(), Action.LOGIN, at=audit.now_utc(), account=account, detail=detail)
+            audit.record(db(), Action.LOGIN, at=now(), account=account, detail=detail)
             db().commit()
             return redirect(url_for("pro.home"), code=303)
         else:
@@ -131,7 +131,7 @@ def account_second_factor() -> Response | str | tuple[str, int]:
         if second_factor.code_fits(secret, form.code.data or "", now()):
             codes = second_factor.enable(db(), me, secret, keyring(), now())
             session.pop(NEW, None)
-            audit.record(db(), Action.SECOND_FACTOR_ON, at=audit.now_utc(), account=me)
+            audit.record(db(), Action.SECOND_FACTOR_ON, at=now(), account=me)
             db().commit()
             return _recovery_page(codes)
         form.code.errors = [_("The code is not right. Check the app and try again.")]
@@ -155,7 +155,7 @@ def turn_off_second_factor() -> Response | str | tuple[str, int]:
         problem = _too_many(me)
         if problem is None and second_factor.verify(db(), me, form.code.data or "", keyring(), now()):
             second_factor.disable(db(), me)
-            audit.record(db(), Action.SECOND_FACTOR_OFF, at=audit.now_utc(), account=me)
+            audit.record(db(), Action.SECOND_FACTOR_OFF, at=now(), account=me)
             db().commit()
             flash(_("The second factor is off. Your account asks only for a password."))
             return redirect(url_for("pro.account"), code=303)
