@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -56,21 +57,30 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def pg_schema() -> Iterator[str]:
-    """One migrated PostgreSQL schema per test session (so parallel runs never collide)."""
+@contextlib.contextmanager
+def migrated_pg_schema(prefix: str) -> Iterator[str]:
+    """A new, migrated PostgreSQL schema, dropped afterwards (parallel runs never collide)."""
     _require_service("PostgreSQL", _pg_reachable())
-    schema = f"t_{secrets.token_hex(6)}"
+    schema = f"{prefix}_{secrets.token_hex(6)}"
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = make_engine(PG_URL, schema=schema)
     migrate.upgrade(engine)
     engine.dispose()
-    yield schema
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield schema
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_schema() -> Iterator[str]:
+    """One migrated PostgreSQL schema per test session."""
+    with migrated_pg_schema("t") as schema:
+        yield schema
 
 
 def _truncate_pg(engine: Engine) -> None:

@@ -41,12 +41,7 @@ def check_command(file: Path | None) -> None:
         for problem in exc.problems:
             click.echo(problem, err=True)
         raise SystemExit(1) from None
-    problems = [
-        f"{path}: {where} ({lang}): forbidden word {', '.join(found)}"
-        for where, text in q.texts()
-        for lang in LANGUAGES
-        if (found := wording.find_forbidden(text[lang], lang))
-    ]
+    problems = wording.forbidden_in(path, q.texts())
     if problems:
         for problem in problems:
             click.echo(problem, err=True)

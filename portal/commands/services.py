@@ -8,7 +8,6 @@ import click
 
 from portal.clock import utc_today
 from portal.domain import wording
-from portal.domain.questionnaire_types import LANGUAGES
 from portal.domain.service_directory import ServiceDirectoryError, default_path, load
 
 
@@ -32,12 +31,7 @@ def check_command(file: Path | None, strict: bool) -> None:
         for problem in exc.problems:
             click.echo(problem, err=True)
         raise SystemExit(1) from None
-    problems = [
-        f"{path}: {where} ({lang}): forbidden word {', '.join(found)}"
-        for where, text in directory.texts()
-        for lang in LANGUAGES
-        if (found := wording.find_forbidden(text[lang], lang))
-    ]
+    problems = wording.forbidden_in(path, directory.texts())
     if problems:
         for problem in problems:
             click.echo(problem, err=True)

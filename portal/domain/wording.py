@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,3 +78,14 @@ def find_forbidden(text: str, lang: str) -> list[str]:
     """Forbidden words of the given language found in text, using the packaged list."""
     words = load_default().get(lang)
     return [] if words is None else words.find(text)
+
+
+def forbidden_in(path: Path, texts: Iterable[tuple[str, Mapping[str, str]]]) -> list[str]:
+    """One line per text of a content file (questionnaire, service directory) that holds a
+    forbidden word, in any of its languages."""
+    return [
+        f"{path}: {where} ({lang}): forbidden word {', '.join(found)}"
+        for where, text in texts
+        for lang, value in text.items()
+        if (found := find_forbidden(value, lang))
+    ]

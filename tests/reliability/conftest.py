@@ -7,29 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from portal import migrate
-from portal.db import make_engine
-from tests.conftest import PG_URL, _pg_reachable, _require_service
+from tests.conftest import PG_URL, migrated_pg_schema
 
-REDIS_DB = 0  # issue 16 (CONTRACT.md: issue number mod 16)
+REDIS_DB = 0  # shared, never flushed: every key name is unique per run
 
 
 @pytest.fixture
 def fresh_pg_schema() -> Iterator[str]:
-    _require_service("PostgreSQL", _pg_reachable())
-    schema = f"r_{secrets.token_hex(5)}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(PG_URL, schema=schema)
-    migrate.upgrade(engine)
-    engine.dispose()
-    yield schema
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with migrated_pg_schema("r") as schema:
+        yield schema
 
 
 def portal_env(database_url: str, **more: str) -> dict[str, str]:

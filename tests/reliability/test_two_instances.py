@@ -19,7 +19,7 @@ from tests.reliability.conftest import portal_env
 from tests.reliability.support import Client, Gunicorn, code_on, running
 
 Q = load_default()
-REDIS_URL = "redis://127.0.0.1:6379/0"  # issue 16's Redis database (CONTRACT.md)
+REDIS_URL = "redis://127.0.0.1:6379/0"  # key names are unique per run, so nothing is flushed
 # A name of its own per run: the sign-in limit's counter in Redis is keyed by it.
 NAME = f"bea{secrets.token_hex(3)}"
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
