@@ -32,7 +32,7 @@ from portal.config import Settings
 from portal.db import make_engine, make_session_factory
 from portal.domain import accounts
 from portal.domain.codes import new_code
-from portal.domain.keys import derive_keys
+from portal.domain.keys import CodeKeyring, derive_keys
 from portal.domain.questionnaire import load_default
 from tests.pro_support import PASSWORD, SELF_CARE, store
 from tests.reliability.support import Client, Gunicorn, retrying
@@ -162,8 +162,8 @@ def prepare(url: str) -> tuple[dict[str, str], str]:
         "PORTAL_LOGIN_LIMIT": "1000000 per hour",
         "PORTAL_LOGIN_LIMIT_GLOBAL": "1000000 per hour",
     }
-    settings: Any = type("S", (), {"code_secret": bytes.fromhex(env["PORTAL_CODE_SECRET"]),
-                                   "kdf_log2n": LOG2N, "code_days": 30})
+    keyring = CodeKeyring(bytes.fromhex(env["PORTAL_CODE_SECRET"]), LOG2N)
+    settings: Any = type("S", (), {"code_days": 30, "code_keyring": staticmethod(lambda: keyring)})
     with make_session_factory(engine)() as db:
         accounts.create(db, username="anna", password=PASSWORD, role="pro",
                         today=dt.date.today(), hasher=accounts.password_hasher(cheap=True))
@@ -287,22 +287,25 @@ def raw_engine(url: str, schema: str | None) -> Any:
 
 def fill(engine: Any, rows: int) -> None:
     """Synthetic submissions, made in the database itself (random keys, a dummy sealed blob)."""
+    # As the portal stores them (issue 14): random 63-bit ids, sealed answers of one size.
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":
             conn.execute(text(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :rows) "
-                "INSERT INTO submissions (lookup_key, sealed_answers, created_on, expires_on, "
-                "questionnaire_id, questionnaire_version, language, assisted, provisional_segment) "
-                "SELECT randomblob(32), randomblob(200), date('now'), date('now', '+30 days'), "
-                "'selfassessment', '1', 'fi', 0, 'supported' FROM n"), {"rows": rows})
+                "INSERT OR IGNORE INTO submissions (id, lookup_key, sealed_answers, created_on, "
+                "expires_on, questionnaire_id, questionnaire_version, language, assisted) "
+                "SELECT abs(random()), randomblob(32), randomblob(4124), date('now'), "
+                "date('now', '+30 days'), 'selfassessment', '2', 'fi', 0 FROM n"), {"rows": rows})
         else:
             conn.execute(text("SET LOCAL statement_timeout = 0"))
             conn.execute(text(
-                "INSERT INTO submissions (lookup_key, sealed_answers, created_on, expires_on, "
-                "questionnaire_id, questionnaire_version, language, assisted, provisional_segment) "
-                "SELECT decode(md5(random()::text) || md5(random()::text), 'hex'), "
-                "decode(repeat(md5(i::text), 6), 'hex'), current_date, current_date + 30, "
-                "'selfassessment', '1', 'fi', false, 'supported' FROM generate_series(1, :rows) i"),
+                "INSERT INTO submissions (id, lookup_key, sealed_answers, created_on, expires_on, "
+                "questionnaire_id, questionnaire_version, language, assisted) "
+                "SELECT (random() * 9.2e18)::bigint, "
+                "decode(md5(random()::text) || md5(random()::text), 'hex'), "
+                "decode(repeat(md5(i::text), 258), 'hex'), current_date, current_date + 30, "
+                "'selfassessment', '2', 'fi', false FROM generate_series(1, :rows) i "
+                "ON CONFLICT DO NOTHING"),
                 {"rows": rows})
     if engine.dialect.name == "sqlite":
         # A live site checkpoints its WAL as it goes; a million rows written at once would
