@@ -313,17 +313,16 @@ def _show_finished(template: str, with_result: bool) -> Response | str:
     q = questionnaire_for(row.questionnaire_id, row.questionnaire_version)
     answers = cast(dict[str, RawAnswer], opened.answers)
     result = scoring.assess(q, answers)
+    reader = lang()
     if with_result:
-        view = present_result(q, result, lang())
+        view = present_result(q, result, reader)
     return render_template(
         template,
         view=view,
-        services=service_views(q, result, answers, lang=lang()),
-        advice=advice_view(
-            opened.answers, opened.submission.questionnaire_version, lang()
-        ),
+        services=service_views(q, result, answers, lang=reader),
+        advice=advice_view(answers, row.questionnaire_version, reader),
         code=code,
-        expires_on=opened.submission.expires_on,
+        expires_on=row.expires_on,
         qr=qr_svg(code.grouped, _("QR code of your code")),
     )
 
