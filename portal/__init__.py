@@ -147,6 +147,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
 
     i18n.compile_catalogues(asset_dir("translations"))
     Babel(app, locale_selector=i18n.select_locale)
+    i18n.install_template_gettext(app)
     CSRFProtect(app)
     app.extensions["portal.keyring"] = settings.code_keyring()
     counters: Counters = (

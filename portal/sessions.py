@@ -19,16 +19,17 @@ import hashlib
 import hmac
 import json
 import secrets
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, Request, Response
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
 
 from portal.clock import utc_now
@@ -41,6 +42,10 @@ CSRF_KEY = "csrf_token"
 # A session that was not changed renews its expiry at most this often (seconds).
 RENEW_AFTER = 60
 _MISSING = object()
+_LOAD = select(VisitSession.data, VisitSession.expires_at).where(
+    VisitSession.id == bindparam("key")
+)
+_LOAD_SQL = "SELECT data, expires_at FROM visit_sessions WHERE id = ?"
 
 
 @dataclass(frozen=True)
@@ -72,13 +77,38 @@ class SqlSessionStore:
         self.now = now
 
     def load(self, key: str) -> Loaded | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(VisitSession.data, VisitSession.expires_at).where(VisitSession.id == key)
-            ).first()
-        if row is None or row.expires_at <= self.now():
+        """The row's sealed data and expiry, or None. Every page asks this, so it is kept cheap:
+        one prepared statement (on SQLite straight on the pooled driver connection, a read that
+        needs no transaction of its own)."""
+        if self.engine.dialect.name == "sqlite":
+            row = self._load_sqlite(key)
+        else:
+            with self.engine.connect() as conn:
+                row = conn.execute(_LOAD, {"key": key}).first()
+        if row is None:
             return None
-        return Loaded(bytes(row.data), row.expires_at)
+        data, expires_at = row
+        if isinstance(expires_at, str):  # SQLite keeps DateTime as ISO text
+            expires_at = dt.datetime.fromisoformat(expires_at)
+        if expires_at <= self.now():
+            return None
+        return Loaded(bytes(data), expires_at)
+
+    def _load_sqlite(self, key: str) -> tuple[Any, Any] | None:
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            try:
+                cursor.execute(_LOAD_SQL, (key,))
+                return cast(tuple[Any, Any] | None, cursor.fetchone())
+            finally:
+                cursor.close()
+        except sqlite3.OperationalError as error:
+            if str(error).startswith(("no such table", "no such column")):
+                raise  # a schema that is not at head: a bug, not an outage
+            raise StoreUnavailable(str(error)) from error
+        finally:
+            raw.close()  # back to the pool
 
     def touch(self, key: str, seconds: int) -> None:
         expires = self.now() + dt.timedelta(seconds=seconds)
