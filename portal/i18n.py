@@ -58,7 +58,7 @@ def lang() -> str:
 
 def install_template_gettext(app: Flask) -> None:
     """Templates translate through the request's cached catalogue (after Babel(app))."""
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         pgettext=lambda c, s: translations().upgettext(c, s),
