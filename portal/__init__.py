@@ -153,10 +153,10 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     counters: Counters = (
         RedisCounters(redis_client)
         if redis_client is not None
-        else SqlCounters(engine, current=request_db)
+        else SqlCounters(engine, current=request_db, now=now)
     )
     app.extensions["portal.limits"] = RateLimits(
-        counters, settings.secret_key.encode(), limits_of(settings)
+        counters, settings.secret_key.encode(), limits_of(settings), now=now
     )
     app.before_request(security.refuse_control_characters)
     from portal.web.context import end_db_before_saving_session

@@ -100,11 +100,11 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 
 def _limit(env: Mapping[str, str], name: str, default: str) -> str:
-    from limits import parse_many
+    from portal.rate_limits import parse_limit
 
     raw = env.get(name) or default
     try:
-        parse_many(raw)
+        parse_limit(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a rate limit such as '30 per hour', not {raw!r}") from None
     return raw

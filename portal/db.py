@@ -188,6 +188,20 @@ def _watch_postgres(engine: Engine) -> None:
     event.listen(engine.pool, "invalidate", disarm_dbapi)
 
 
+def insert_on_conflict(dialect: str) -> Any:
+    """`insert` with ON CONFLICT for this database. Each dialect's module is imported only when
+    it is used: PostgreSQL's would cost every SQLite worker about 2 MB."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert
+    raise NotImplementedError(f"no INSERT ... ON CONFLICT for {dialect}")
+
+
 def write_engine(engine: Engine) -> Engine:
     """The same engine, for transactions that write (BEGIN IMMEDIATE on SQLite)."""
     return engine.execution_options(portal_writes=True)

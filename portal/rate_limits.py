@@ -17,24 +17,25 @@ import datetime as dt
 import hashlib
 import hmac
 import math
+import re
 import secrets
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from limits import parse
 from sqlalchemy import Engine, Executable, case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from portal.clock import utc_now
 from portal.config import Settings
+from portal.db import insert_on_conflict
 from portal.models import RateCounter
 
 
 class Counters(Protocol):
     def add(self, key: str, seconds: int) -> tuple[int, float]:
-        """Count one more under `key`; the count so far and when its window ends (epoch).
+        """Count one more under `key`; the count so far and the seconds
+        left in its window.
 
         A window starts at its first hit and lasts `seconds`; the next hit after it starts anew.
         """
@@ -58,7 +59,7 @@ class SqlCounters:
         self,
         engine: Engine,
         current: Callable[[], Session | None] = lambda: None,
-        now: Callable[[], float] = time.time,
+        now: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self.engine = engine
         self.current = current
@@ -77,17 +78,11 @@ class SqlCounters:
                 row = found.first() if fetch else None
         return None if row is None else tuple(row)
 
-    def _at(self, offset: float = 0) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self.now() + offset, dt.UTC).replace(tzinfo=None)
-
-    @staticmethod
-    def _epoch(at: dt.datetime) -> float:
-        return at.replace(tzinfo=dt.UTC).timestamp()
-
     def add(self, key: str, seconds: int) -> tuple[int, float]:
-        now, ends = self._at(), self._at(seconds)
+        now = self.now()
+        ends = now + dt.timedelta(seconds=seconds)
         over = RateCounter.expires_at <= now
-        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        insert = insert_on_conflict(self.engine.dialect.name)
         statement = (
             insert(RateCounter)
             .values(key=key, count=1, expires_at=ends)
@@ -107,20 +102,21 @@ class SqlCounters:
         row = self._run(statement, write=True)
         if row is None:  # pragma: no cover - an upsert with RETURNING always gives the row
             raise RuntimeError("the rate counter was not written")
-        count, ends = row
-        return int(count), self._epoch(ends)
+        count, window_ends = row
+        return int(count), (window_ends - now).total_seconds()
 
     def peek(self, key: str) -> tuple[int, float]:
+        now = self.now()
         row = self._run(
             select(RateCounter.count, RateCounter.expires_at).where(
-                RateCounter.key == key, RateCounter.expires_at > self._at()
+                RateCounter.key == key, RateCounter.expires_at > now
             ),
             write=False,
         )
         if row is None:
-            return 0, self.now()
-        count, ends = row
-        return int(count), self._epoch(ends)
+            return 0, 0.0
+        count, window_ends = row
+        return int(count), (window_ends - now).total_seconds()
 
     def reset(self, key: str) -> None:
         self._run(delete(RateCounter).where(RateCounter.key == key), write=True, fetch=False)
@@ -139,14 +135,14 @@ class RedisCounters:
         pipe.incr(self.prefix + key)
         pipe.pttl(self.prefix + key)
         _, count, pttl = pipe.execute()
-        return int(count), time.time() + max(int(pttl), 0) / 1000
+        return int(count), max(int(pttl), 0) / 1000
 
     def peek(self, key: str) -> tuple[int, float]:
         pipe = self.client.pipeline()
         pipe.get(self.prefix + key)
         pipe.pttl(self.prefix + key)
         value, pttl = pipe.execute()
-        return (0 if value is None else int(value)), time.time() + max(int(pttl), 0) / 1000
+        return (0 if value is None else int(value)), max(int(pttl), 0) / 1000
 
     def reset(self, key: str) -> None:
         self.client.delete(self.prefix + key)
@@ -154,14 +150,10 @@ class RedisCounters:
 
 @dataclass(frozen=True)
 class Blocked:
-    """A rate limit was reached; `retry_at` says when the next try is allowed."""
+    """A rate limit was reached; `retry_at` (UTC) says when the next try is allowed."""
 
     retry_at: dt.datetime
-
-    @property
-    def minutes(self) -> int:
-        seconds = (self.retry_at - dt.datetime.now(dt.UTC)).total_seconds()
-        return max(1, math.ceil(seconds / 60))
+    minutes: int  # whole minutes to wait, at least 1, as the page says it
 
 
 @dataclass(frozen=True)
@@ -170,38 +162,54 @@ class Limit:
     seconds: int
 
 
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_RATE = re.compile(r"\s*(\d+)\s*(?:per|/)\s*(\d+)?\s*(second|minute|hour|day)s?\s*", re.IGNORECASE)
+
+
+def parse_limit(text: str) -> Limit:
+    """'30 per hour', '10 per 15 minutes' or '5/minute'; ValueError for anything else."""
+    found = _RATE.fullmatch(text)
+    if found is None or int(found[1]) < 1 or (found[2] is not None and int(found[2]) < 1):
+        raise ValueError(f"not a rate limit: {text!r}")
+    return Limit(int(found[1]), int(found[2] or 1) * _UNITS[found[3].lower()])
+
+
 class RateLimits:
     """Named limits: `hit` counts and answers; `exceeded` only looks (for failures-only limits,
     checked before the attempt and counted after a failure)."""
 
-    def __init__(self, counters: Counters, secret: bytes, limits: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        counters: Counters,
+        secret: bytes,
+        limits: Mapping[str, str],
+        now: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
         self.counters = counters
         self.secret = secret
-        self.items: dict[str, Limit] = {}
-        for name, text in limits.items():
-            item = parse(text)
-            self.items[name] = Limit(item.amount, int(item.get_expiry()))
+        self.now = now
+        self.items = {name: parse_limit(text) for name, text in limits.items()}
 
     def _key(self, name: str, key: str) -> tuple[str, Limit]:
         limit = self.items[name]
         message = f"{name}\x00{key}\x00{limit.amount}/{limit.seconds}".encode()
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest(), limit
 
-    @staticmethod
-    def _blocked(ends: float) -> Blocked:
-        return Blocked(dt.datetime.fromtimestamp(ends, dt.UTC))
+    def _blocked(self, seconds_left: float) -> Blocked:
+        retry_at = self.now() + dt.timedelta(seconds=seconds_left)
+        return Blocked(retry_at, max(1, math.ceil(seconds_left / 60)))
 
     def hit(self, name: str, key: str) -> Blocked | None:
         """Count one try; Blocked if it goes over the limit."""
         hashed, limit = self._key(name, key)
-        count, ends = self.counters.add(hashed, limit.seconds)
-        return self._blocked(ends) if count > limit.amount else None
+        count, left = self.counters.add(hashed, limit.seconds)
+        return self._blocked(left) if count > limit.amount else None
 
     def exceeded(self, name: str, key: str) -> Blocked | None:
         """Blocked if the limit is used up already; counts nothing."""
         hashed, limit = self._key(name, key)
-        count, ends = self.counters.peek(hashed)
-        return self._blocked(ends) if count >= limit.amount else None
+        count, left = self.counters.peek(hashed)
+        return self._blocked(left) if count >= limit.amount else None
 
     def clear(self, name: str, key: str) -> None:
         self.counters.reset(self._key(name, key)[0])

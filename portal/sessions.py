@@ -46,6 +46,20 @@ _LOAD = select(VisitSession.data, VisitSession.expires_at).where(
     VisitSession.id == bindparam("key")
 )
 _LOAD_SQL = "SELECT data, expires_at FROM visit_sessions WHERE id = ?"
+# The other statements, built once (every answer writes the visit).
+_LOAD_FOR_UPDATE = _LOAD.with_for_update()
+_TOUCH = (
+    update(VisitSession)
+    .where(VisitSession.id == bindparam("key"), VisitSession.expires_at > bindparam("now"))
+    .values(expires_at=bindparam("expires"))
+)
+_WRITE = (
+    update(VisitSession)
+    .where(VisitSession.id == bindparam("key"))
+    .values(data=bindparam("data"), expires_at=bindparam("expires"))
+)
+_INSERT = insert(VisitSession)
+_DROP = delete(VisitSession).where(VisitSession.id == bindparam("key"))
 
 
 @dataclass(frozen=True)
@@ -111,41 +125,30 @@ class SqlSessionStore:
             raw.close()  # back to the pool
 
     def touch(self, key: str, seconds: int) -> None:
-        expires = self.now() + dt.timedelta(seconds=seconds)
+        now = self.now()
         with self.writer.begin() as conn:
-            conn.execute(
-                update(VisitSession)
-                .where(VisitSession.id == key, VisitSession.expires_at > self.now())
-                .values(expires_at=expires)
-            )
+            conn.execute(_TOUCH, {"key": key, "now": now, "expires": now + dt.timedelta(seconds=seconds)})
 
     def update(self, key: str, merge: Callable[[bytes | None], bytes | None], seconds: int) -> None:
         """Read the stored blob under a lock, let `merge` make the new one, write it back."""
-        expires = self.now() + dt.timedelta(seconds=seconds)
+        now = self.now()
+        expires = now + dt.timedelta(seconds=seconds)
         with self.writer.begin() as conn:
-            query = select(VisitSession.data, VisitSession.expires_at).where(
-                VisitSession.id == key
-            )
-            if conn.dialect.name == "postgresql":
-                query = query.with_for_update()
-            row = conn.execute(query).first()
-            current = None if row is None or row.expires_at <= self.now() else bytes(row.data)
+            locked = _LOAD_FOR_UPDATE if conn.dialect.name == "postgresql" else _LOAD
+            row = conn.execute(locked, {"key": key}).first()
+            current = None if row is None or row.expires_at <= now else bytes(row.data)
             blob = merge(current)
             if blob is None:
                 if row is not None:
-                    conn.execute(delete(VisitSession).where(VisitSession.id == key))
+                    conn.execute(_DROP, {"key": key})
             elif row is None:
-                conn.execute(insert(VisitSession).values(id=key, data=blob, expires_at=expires))
+                conn.execute(_INSERT, {"id": key, "data": blob, "expires_at": expires})
             else:
-                conn.execute(
-                    update(VisitSession)
-                    .where(VisitSession.id == key)
-                    .values(data=blob, expires_at=expires)
-                )
+                conn.execute(_WRITE, {"key": key, "data": blob, "expires": expires})
 
     def drop(self, key: str) -> None:
         with self.writer.begin() as conn:
-            conn.execute(delete(VisitSession).where(VisitSession.id == key))
+            conn.execute(_DROP, {"key": key})
 
 
 class RedisSessionStore:

@@ -23,10 +23,10 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.db import insert_on_conflict
 from portal.domain.rating import (
     APPOINTMENT,
     AXES,
@@ -83,14 +83,18 @@ def is_closed(month: str, today: dt.date) -> bool:
 
 def _bump(session: Session, **key: object) -> None:
     values = {"segment": "", "outcome": "", "language": "", "assisted": False, **key}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(MonthlyCount).values(count=0, **values).on_conflict_do_nothing())
+    insert = insert_on_conflict(session.get_bind().dialect.name)
+    # One statement: a new row starts at 1, an existing one counts up (the unique key).
     session.execute(
-        update(MonthlyCount)
-        .where(*(getattr(MonthlyCount, name) == value for name, value in values.items()))
-        .values(count=MonthlyCount.count + 1)
+        insert(MonthlyCount)
+        .values(count=1, **values)
+        .on_conflict_do_update(
+            index_elements=list(_COUNT_KEY), set_={"count": MonthlyCount.count + 1}
+        )
     )
+
+
+_COUNT_KEY = ("month", "event", "segment", "outcome", "language", "assisted")
 
 
 def count_assessment(

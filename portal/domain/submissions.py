@@ -19,9 +19,9 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, Insert, select
 from sqlalchemy import delete as sql_delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from portal.db import insert_on_conflict
 from portal.domain.codes import ClientCode, CodeError, InvalidCode
 from portal.domain.keys import CodeKeyring, CodeKeys, seal, unseal
 from portal.models import Submission
@@ -95,14 +95,16 @@ def store(
     # driver as portal/db.py sets it up, releasing a SAVEPOINT opened before any write COMMITS
     # the outer transaction, which would break "never commit" on SQLite.
     # RETURNING gives a row only when this call inserted it (not a double tap's duplicate).
-    inserted = session.execute(
-        _insert_ignoring_duplicate(session, values).returning(Submission.id)
-    ).first()
+    inserted = session.scalars(
+        _insert_ignoring_duplicate(session, values).returning(Submission)
+    ).one_or_none()
+    if inserted is not None:
+        if on_new is not None:
+            on_new(inserted)  # e.g. count it for statistics exactly once, whatever the double taps
+        return inserted
     row = _find(session, Submission.lookup_key == keys.lookup)
-    if row is None:  # pragma: no cover - the insert or a racing one just put it there
+    if row is None:  # pragma: no cover - a racing insert just put it there
         raise RuntimeError("the stored submission is missing")
-    if on_new is not None and inserted is not None:
-        on_new(row)  # e.g. count it for statistics exactly once, whatever the double taps
     return row
 
 
@@ -183,11 +185,8 @@ def _find(session: Session, where: ColumnElement[bool]) -> Submission | None:
 
 def _insert_ignoring_duplicate(session: Session, values: dict[str, object]) -> Insert:
     # Both supported databases insert-or-ignore on the unique lookup key in one statement.
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        pg = postgresql.insert(Submission).values(**values)
-        return pg.on_conflict_do_nothing(index_elements=[Submission.lookup_key])
-    if dialect == "sqlite":
-        lite = sqlite.insert(Submission).values(**values)
-        return lite.on_conflict_do_nothing(index_elements=[Submission.lookup_key])
-    raise NotImplementedError(f"submissions cannot be stored on {dialect}")
+    insert = insert_on_conflict(session.get_bind().dialect.name)
+    statement: Insert = insert(Submission).values(**values).on_conflict_do_nothing(
+        index_elements=[Submission.lookup_key]
+    )
+    return statement

@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from limits import parse_many
 from sqlalchemy import text
 
 from portal import create_app, migrate
 from portal.config import Settings
 from portal.db import make_engine
 from portal.domain.codes import RANDOM_BITS
+from portal.rate_limits import parse_limit
 from tests.conftest import PG_URL, csrf_token
 from tests.pro_support import AFTER_OVERDOSE, make_account, sign_in, stored_code
 
@@ -92,8 +92,8 @@ def main() -> None:
         print(f"  {name:<10}  code to summary {good:6.1f} ms   typo rejected {bad:5.1f} ms")
 
     limit = Settings.redeem_limit
-    item = parse_many(limit)[0]
-    per_hour = item.amount * 3600 / item.get_expiry()
+    item = parse_limit(limit)
+    per_hour = item.amount * 3600 / item.seconds
     print(f"guesses per hour for one account ({limit!r}): {per_hour:.0f}")
     for live in (1_000, 100_000):
         years = 2**RANDOM_BITS / (per_hour * live) / (24 * 365)

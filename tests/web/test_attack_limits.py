@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -167,3 +168,22 @@ def test_counter_keys_never_hold_a_name_as_typed(settings: Settings, counters: s
             keys = list(db.scalars(select(RateCounter.key)))
         assert keys and all(len(k) == 64 and typed not in k for k in keys)
     app.extensions["portal.engine"].dispose()
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "seconds"),
+    [("30 per hour", 30, 3600), ("10 per 15 minutes", 10, 900), ("5/minute", 5, 60),
+     ("2 per day", 2, 86400), ("1 PER 2 Seconds", 1, 2)],
+)
+def test_limit_texts_parse(text: str, amount: int, seconds: int) -> None:
+    from portal.rate_limits import Limit, parse_limit
+
+    assert parse_limit(text) == Limit(amount, seconds)
+
+
+@pytest.mark.parametrize("text", ["", "many", "0 per hour", "10 per 0 minutes", "10 per week", "10 hour"])
+def test_a_limit_that_is_not_one_stops_start_up(text: str, tmp_path: Path) -> None:
+    from portal.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match="PORTAL_LOGIN_LIMIT must be a rate limit"):
+        load_settings(tmp_path, {"PORTAL_LOGIN_LIMIT": text or " "})
