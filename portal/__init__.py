@@ -125,7 +125,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
 
     store: SessionStore
     if redis_client is not None:
-        store = RedisSessionStore(redis_client)
+        store = RedisSessionStore(redis_client, now=now)
     else:
         session_engine = engine
         if engine.dialect.name == "sqlite":  # visits need no fsync per write; records do
@@ -142,6 +142,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         cookie_name="__Host-portal" if settings.production else "portal",
         secure=settings.production,
         lifetime=lifetime,
+        now=now,
         on_unavailable=turn_into_unavailable,
     )
 

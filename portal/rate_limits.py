@@ -81,19 +81,20 @@ class SqlCounters:
     def add(self, key: str, seconds: int) -> tuple[int, float]:
         now = self.now()
         ends = now + dt.timedelta(seconds=seconds)
-        over = RateCounter.expires_at <= now
+        table = RateCounter.__table__
+        over = table.c.expires_at <= now
         insert = insert_on_conflict(self.engine.dialect.name)
         statement = (
-            insert(RateCounter)
+            insert(table)
             .values(key=key, count=1, expires_at=ends)
             .on_conflict_do_update(
-                index_elements=[RateCounter.key],
+                index_elements=[table.c.key],
                 set_={
-                    "count": case((over, 1), else_=RateCounter.count + 1),
-                    "expires_at": case((over, ends), else_=RateCounter.expires_at),
+                    "count": case((over, 1), else_=table.c["count"] + 1),
+                    "expires_at": case((over, ends), else_=table.c.expires_at),
                 },
             )
-            .returning(RateCounter.count, RateCounter.expires_at)
+            .returning(table.c["count"], table.c.expires_at)
         )
         if secrets.randbelow(100) == 0:  # old windows go now and then, without a scheduler
             self._run(
@@ -204,6 +205,20 @@ class RateLimits:
         hashed, limit = self._key(name, key)
         count, left = self.counters.add(hashed, limit.seconds)
         return self._blocked(left) if count > limit.amount else None
+
+    def hit_held(self, held: Mapping[str, Any], name: str) -> tuple[Blocked | None, dict[str, Any]]:
+        """As `hit`, for a limit on what one visit does, with the count kept in the visit's own
+        session (`held`): no shared write per try. It stops exactly what the shared counter
+        would: that counter's key lives in the same session, so a browser that drops its
+        cookie starts afresh either way. Returns the answer and the new `held` to keep."""
+        limit = self.items[name]
+        now = self.now().replace(tzinfo=dt.UTC).timestamp()
+        window = held.get(name)
+        if not (isinstance(window, list) and len(window) == 2) or float(window[1]) <= now:
+            window = [0, now + limit.seconds]
+        count, ends = int(window[0]) + 1, float(window[1])
+        kept = {**held, name: [count, ends]}
+        return (self._blocked(ends - now) if count > limit.amount else None), kept
 
     def exceeded(self, name: str, key: str) -> Blocked | None:
         """Blocked if the limit is used up already; counts nothing."""

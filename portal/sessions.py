@@ -154,9 +154,15 @@ class SqlSessionStore:
 class RedisSessionStore:
     """Sessions in Redis, for several app instances behind a load balancer."""
 
-    def __init__(self, client: Any, prefix: str = "portal:session:") -> None:
+    def __init__(
+        self,
+        client: Any,
+        prefix: str = "portal:session:",
+        now: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
         self.client = client
         self.prefix = prefix
+        self.now = now
 
     def load(self, key: str) -> Loaded | None:
         pipe = self.client.pipeline(transaction=False)
@@ -165,7 +171,7 @@ class RedisSessionStore:
         value, pttl = pipe.execute()
         if value is None:
             return None
-        expires = utc_now() + dt.timedelta(milliseconds=max(int(pttl), 0))
+        expires = self.now() + dt.timedelta(milliseconds=max(int(pttl), 0))
         return Loaded(bytes(value), expires)
 
     def touch(self, key: str, seconds: int) -> None:

@@ -85,11 +85,12 @@ def _bump(session: Session, **key: object) -> None:
     values = {"segment": "", "outcome": "", "language": "", "assisted": False, **key}
     insert = insert_on_conflict(session.get_bind().dialect.name)
     # One statement: a new row starts at 1, an existing one counts up (the unique key).
+    table = MonthlyCount.__table__
     session.execute(
-        insert(MonthlyCount)
+        insert(table)
         .values(count=1, **values)
         .on_conflict_do_update(
-            index_elements=list(_COUNT_KEY), set_={"count": MonthlyCount.count + 1}
+            index_elements=list(_COUNT_KEY), set_={"count": table.c["count"] + 1}
         )
     )
 

@@ -30,6 +30,7 @@ __all__ = [
     "ExpiredCode",
     "InvalidCode",
     "OpenedSubmission",
+    "Stored",
     "UnknownCode",
     "delete",
     "delete_by_lookup_key",
@@ -57,6 +58,24 @@ class OpenedSubmission:
     provisional_segment: str | None = None
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What `store` made (or found): the record's plain columns, none of them secret."""
+
+    id: int
+    created_on: dt.date
+    expires_on: dt.date
+    questionnaire_id: str
+    questionnaire_version: str
+    language: str
+    assisted: bool
+
+
+_STORED_COLUMNS = tuple(
+    Submission.__table__.c[name] for name in Stored.__dataclass_fields__
+)
+
+
 def store(
     session: Session,
     *,
@@ -69,8 +88,8 @@ def store(
     provisional_segment: str | None,
     today: dt.date,
     days: int,
-    on_new: Callable[[Submission], None] | None = None,
-) -> Submission:
+    on_new: Callable[[Stored], None] | None = None,
+) -> Stored:
     """Seal the answers and the provisional segment under the code's keys and add the record
     (a random id, see models.new_record_id); the same code twice gives one
     record. The caller derives `keys` (CodeKeyring.keys) once and may keep them for the visit.
@@ -95,17 +114,22 @@ def store(
     # driver as portal/db.py sets it up, releasing a SAVEPOINT opened before any write COMMITS
     # the outer transaction, which would break "never commit" on SQLite.
     # RETURNING gives a row only when this call inserted it (not a double tap's duplicate).
-    inserted = session.scalars(
-        _insert_ignoring_duplicate(session, values).returning(Submission)
-    ).one_or_none()
+    # Core statements on the table, not the ORM: every submission runs this, and the ORM's
+    # bulk path costs more than the rest of storing together.
+    inserted = session.execute(
+        _insert_ignoring_duplicate(session, values).returning(*_STORED_COLUMNS)
+    ).first()
     if inserted is not None:
+        made = Stored(*inserted)
         if on_new is not None:
-            on_new(inserted)  # e.g. count it for statistics exactly once, whatever the double taps
-        return inserted
-    row = _find(session, Submission.lookup_key == keys.lookup)
-    if row is None:  # pragma: no cover - a racing insert just put it there
+            on_new(made)  # e.g. count it for statistics exactly once, whatever the double taps
+        return made
+    found = session.execute(
+        select(*_STORED_COLUMNS).where(Submission.__table__.c.lookup_key == keys.lookup)
+    ).first()
+    if found is None:  # pragma: no cover - a racing insert just put it there
         raise RuntimeError("the stored submission is missing")
-    return row
+    return Stored(*found)
 
 
 def open_submission(
@@ -186,7 +210,8 @@ def _find(session: Session, where: ColumnElement[bool]) -> Submission | None:
 def _insert_ignoring_duplicate(session: Session, values: dict[str, object]) -> Insert:
     # Both supported databases insert-or-ignore on the unique lookup key in one statement.
     insert = insert_on_conflict(session.get_bind().dialect.name)
-    statement: Insert = insert(Submission).values(**values).on_conflict_do_nothing(
-        index_elements=[Submission.lookup_key]
+    table = Submission.__table__
+    statement: Insert = insert(table).values(**values).on_conflict_do_nothing(
+        index_elements=[table.c.lookup_key]
     )
     return statement

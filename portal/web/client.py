@@ -32,7 +32,6 @@ from portal.web.context import (
     questionnaire_for,
     settings,
     today,
-    visit_key,
 )
 from portal.web.errors import render_error
 from portal.web.forms import answer_form, raw_answer
@@ -44,6 +43,7 @@ bp = Blueprint("client", __name__)
 VISIT = "visit"  # {"code": canonical code, "answers": {item_id: answer}}
 DONE = "done"  # the canonical code of the finished visit, until the visit ends
 DONE_KEYS = "done_keys"  # its derived keys, so the result and slip pages derive nothing again
+HELD_LIMITS = "held_limits"  # per-visit limits counted in the visit: {name: [count, window end]}
 LEFT = "left"  # set by a quick exit: the finished visit's pages wait for "Show my code"
 
 
@@ -57,11 +57,15 @@ def forget_visit() -> None:
     and the random name the rate limits know this browser by."""
     keep_lang = lang()
     keep_key = session.get(VISIT_KEY)
+    keep_held = session.get(HELD_LIMITS)
     session.clear_and_rotate()  # type: ignore[attr-defined]
     session["lang"] = keep_lang
     # On a shared tablet each person gets a fresh one: the last person's tries are not theirs.
-    if isinstance(keep_key, str) and g.get("tablet") is None:
-        session[VISIT_KEY] = keep_key
+    if g.get("tablet") is None:
+        if isinstance(keep_key, str):
+            session[VISIT_KEY] = keep_key
+        if isinstance(keep_held, dict):
+            session[HELD_LIMITS] = keep_held
 
 
 def start_new_visit(assisted: bool = False) -> None:
@@ -221,11 +225,13 @@ def submit() -> Response | tuple[str, int]:
         # A re-sent Submit after the record was made: show the same result again.
         return redirect(url_for("client.result" if DONE in session else "client.visit_over"), 303)
     tablet = g.get("tablet")
-    blocked = (
-        limits().hit("submit_tablet", str(tablet.id))
-        if tablet is not None
-        else limits().hit("submit", visit_key())
-    )
+    if tablet is not None:
+        blocked = limits().hit("submit_tablet", str(tablet.id))
+    else:
+        # Records per visit: counted in the visit itself, which outlives "a new person" on
+        # this browser as the visit's shared-counter key did (no database write per submit).
+        blocked, held = limits().hit_held(session.get(HELD_LIMITS) or {}, "submit")
+        session[HELD_LIMITS] = held
     if blocked is not None:
         return render_error(429)
     q = questionnaire()

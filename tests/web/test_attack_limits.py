@@ -8,6 +8,7 @@ secret, so runs never meet).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -187,3 +188,20 @@ def test_a_limit_that_is_not_one_stops_start_up(text: str, tmp_path: Path) -> No
 
     with pytest.raises(ConfigError, match="PORTAL_LOGIN_LIMIT must be a rate limit"):
         load_settings(tmp_path, {"PORTAL_LOGIN_LIMIT": text or " "})
+
+
+def test_a_visits_record_limit_opens_again_when_its_window_ends(
+    settings: Settings, counters: str
+) -> None:
+    """The per-visit count lives in the visit (no shared write per submission): it still
+    outlives a new start on the same browser, and its window ends on the app's clock."""
+    app = build(settings, counters, submit_limit="2 per 5 minutes")
+    moment = [dt.datetime(2026, 12, 1, 12, 0)]
+    app.extensions["portal.clock"] = lambda: moment[0]
+    client = app.test_client()
+    assert [make_record(client) for _ in range(3)] == [303, 303, 429]
+    moment[0] += dt.timedelta(minutes=4)
+    assert make_record(client) == 429
+    moment[0] += dt.timedelta(minutes=1, seconds=1)
+    assert make_record(client) == 303
+    app.extensions["portal.engine"].dispose()
