@@ -11,6 +11,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, request, session
 from flask_babel import format_date, get_locale, get_translations
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 DEFAULT = "fi"
@@ -56,14 +59,56 @@ def lang() -> str:
     return DEFAULT if chosen is None else chosen.name
 
 
+def _filled(eval_ctx: EvalContext, text: str, variables: dict[str, Any]) -> str:
+    # As Jinja's own gettext: the catalogue's text is ours (trusted markup); the variables are
+    # escaped by Markup's % when autoescaping is on.
+    marked = Markup(text) if eval_ctx.autoescape else text  # noqa: S704
+    return marked % variables
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+    text = translations().ugettext(string)
+    return _filled(eval_ctx, text, variables)
+
+
+@pass_eval_context
+def _template_ngettext(
+    eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any
+) -> str:
+    variables.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    return _filled(eval_ctx, text, variables)
+
+
+@pass_eval_context
+def _template_pgettext(eval_ctx: EvalContext, context: str, string: str, **variables: Any) -> str:
+    text = translations().upgettext(context, string)
+    return _filled(eval_ctx, text, variables)
+
+
+@pass_eval_context
+def _template_npgettext(
+    eval_ctx: EvalContext, context: str, singular: str, plural: str, num: int, **variables: Any
+) -> str:
+    variables.setdefault("num", num)
+    text = translations().unpgettext(context, singular, plural, num)
+    return _filled(eval_ctx, text, variables)
+
+
 def install_template_gettext(app: Flask) -> None:
-    """Templates translate through the request's cached catalogue (after Babel(app))."""
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-        newstyle=True,
+    """Templates translate through the request's cached catalogue (after Babel(app)).
+
+    Jinja's own "new style" callables take the whole template context, and inside a block each
+    call copies that context first (about a tenth of a page's time); these take only what they
+    use, the autoescape flag, and otherwise do what Jinja's do.
+    """
+    app.jinja_env.globals.update(
+        _=_template_gettext,
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        pgettext=_template_pgettext,
+        npgettext=_template_npgettext,
     )
 
 
