@@ -10,10 +10,12 @@ from typing import Any
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, request, session
-from flask_babel import format_date, get_locale, get_translations
+from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
+
+from portal import locale_words
 
 LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 DEFAULT = "fi"
@@ -112,13 +114,9 @@ def install_template_gettext(app: Flask) -> None:
     )
 
 
-# Babel's "long" English date is the US order (December 31, 2026); ours is 31 December 2026.
-_DATE_PATTERNS = {"en": "d MMMM y"}
-
-
 def long_date(day: dt.date) -> str:
     """A date as a person writes it: 31. joulukuuta 2026, 31 december 2026, 31 December 2026."""
-    return str(format_date(day, format=_DATE_PATTERNS.get(lang(), "long")))
+    return locale_words.long_date(day, lang())
 
 
 def select_locale() -> str:

@@ -6,12 +6,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from babel.dates import format_time, get_day_names
-from babel.lists import format_list
-
 from portal.domain import crisis
 from portal.domain.crisis import CrisisContact, CrisisLine, Hours
 from portal.i18n import _
+from portal.locale_words import clock_12h, day_names, join_list
 from portal.web import context
 
 
@@ -44,7 +42,7 @@ def _clock(t: dt.time | None, lang: str) -> str:
     if t is None:
         t = dt.time(0, 0)
     if lang == "en":
-        return str(format_time(t, "h:mm a", locale="en"))
+        return clock_12h(t)
     return str(t.hour) if t.minute == 0 else f"{t.hour}.{t.minute:02d}"
 
 
@@ -52,10 +50,10 @@ def hours_text(hours: Hours, lang: str) -> str:
     """The hours in words: "24/7", or "Friday 9:00 AM–1:00 PM" / "perjantai klo 9–13"."""
     if hours.always:
         return _("24/7")
-    names = get_day_names("wide", context="stand-alone", locale=lang)
+    names = day_names(lang)
     parts = []
     for opening in hours.openings:
-        days = format_list([str(names[d]) for d in sorted(opening.days)], locale=lang)
+        days = join_list([names[d] for d in sorted(opening.days)], lang)
         parts.append(
             _(
                 "%(days)s %(start)s–%(end)s",

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from babel.dates import format_date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -20,6 +19,7 @@ from portal.domain.scoring import Result
 from portal.domain.service_directory import ServiceDirectory
 from portal.domain.services import HELSINKI, Suggestion, suggest
 from portal.i18n import _
+from portal.locale_words import weekday_date
 from portal.web import context
 
 SITUATION_TEXTS = {
@@ -89,7 +89,7 @@ def _when(found: Suggestion, lang: str, now: dt.datetime) -> str:
             return _("Closed now. Opens today at %(time)s", time=time)
         if state.opens.date() == today + dt.timedelta(days=1):
             return _("Closed now. Opens tomorrow at %(time)s", time=time)
-        day = format_date(state.opens.date(), "EEEE d.M.", locale=lang)
+        day = weekday_date(state.opens.date(), lang)
         return _("Closed now. Next open: %(day)s at %(time)s", day=day, time=time)
     if service.hours_note is not None:
         return service.hours_note[lang]
