@@ -101,11 +101,6 @@ def _after(q: Questionnaire, answers: dict[str, Any], index: int) -> Item | None
     return next((item for item in q.items[index + 1 :] if item.id in asked), None)
 
 
-def _before(q: Questionnaire, answers: dict[str, Any], index: int) -> Item | None:
-    asked = {item.id for item in _path(q, answers)}
-    return next((item for item in reversed(q.items[:index]) if item.id in asked), None)
-
-
 def _error_message(item: Item, reason: str) -> str:
     if reason == "too_many_choices":
         return _("Choose at most %(n)s. Untick one or more.", n=item.max_choices)
@@ -177,7 +172,9 @@ def question(item_id: str) -> Response | str | tuple[str, int]:
                 "client.question", item_id=following.id, change=1 if changing else None
             )
             return redirect(next_url + panel, code=303)
-    previous = _before(q, answers, index)
+    path = _path(q, answers)
+    asked = {i.id for i in path}
+    previous = next((i for i in reversed(q.items[:index]) if i.id in asked), None)
     back = (
         url_for("client.check")
         if changing
@@ -185,7 +182,6 @@ def question(item_id: str) -> Response | str | tuple[str, int]:
         if previous is not None
         else url_for("pages.landing")
     )
-    path = _path(q, answers)
     number = next((n for n, i in enumerate(path, start=1) if i.id == item.id), index + 1)
     html = render_template(
         "client/question.html",
