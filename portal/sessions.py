@@ -13,6 +13,7 @@ lock and applies its own changes to it, so two answers sent at once on one visit
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import hashlib
@@ -27,7 +28,6 @@ from typing import Any, Protocol, cast
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, Request, Response
-from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import Engine, bindparam, delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
@@ -36,7 +36,37 @@ from portal.clock import utc_now
 from portal.db import write_engine
 from portal.models import VisitSession
 
-SERIALIZER = TaggedJSONSerializer()
+
+class SessionJSON:
+    """JSON with bytes, in Flask's tagged form ({" b": base64}), so rows written by Flask's
+    TaggedJSONSerializer still open. The C json module does the work and Python is called
+    only for bytes and for one-key dicts: Flask's serializer walks every value in Python,
+    which was the costliest part of a submission after the key derivation."""
+
+    @staticmethod
+    def _encode(value: Any) -> Any:
+        if isinstance(value, bytes):
+            return {" b": base64.b64encode(value).decode("ascii")}
+        raise TypeError(f"a session cannot hold {type(value).__name__}")
+
+    @staticmethod
+    def _decode(obj: dict[str, Any]) -> Any:
+        if len(obj) == 1:
+            key = next(iter(obj))
+            if key == " b":
+                return base64.b64decode(obj[key])
+            if key == " t":  # a tuple, as Flask's serializer wrote it
+                return tuple(obj[key])
+        return obj
+
+    def dumps(self, data: Any) -> str:
+        return json.dumps(data, separators=(",", ":"), default=self._encode)
+
+    def loads(self, text: str) -> Any:
+        return json.loads(text, object_hook=self._decode)
+
+
+SERIALIZER = SessionJSON()
 # Flask-WTF's key: its value is derived from the session id, so it never needs a row.
 CSRF_KEY = "csrf_token"
 # A session that was not changed renews its expiry at most this often (seconds).
@@ -208,6 +238,7 @@ class VisitSessionData(CallbackDict[str, Any], SessionMixin):
         initial: dict[str, Any] | None = None,
         sid: str | None = None,
         loaded: Loaded | None = None,
+        original: dict[str, Any] | None = None,
     ) -> None:
         def on_update(_: Any) -> None:
             self.modified = True
@@ -216,8 +247,11 @@ class VisitSessionData(CallbackDict[str, Any], SessionMixin):
         self.sid = sid
         self.loaded = loaded
         # What the store held when the request began, to merge this request's changes into
-        # whatever a concurrent request on the same visit may have written meanwhile.
-        self.original: dict[str, Any] = copy.deepcopy(dict(initial or {}))
+        # whatever a concurrent request on the same visit may have written meanwhile (a second
+        # parse of the stored text is cheaper than a deep copy).
+        self.original: dict[str, Any] = (
+            original if original is not None else copy.deepcopy(dict(initial or {}))
+        )
         self.modified = False
         self.rotate = False
         self.csrf_used = False
@@ -299,10 +333,20 @@ class ServerSideSessionInterface(SessionInterface):
         return nonce + self._aead(sid).encrypt(nonce, plain, None)
 
     def _unseal(self, sid: str, blob: bytes) -> dict[str, Any] | None:
+        text = self._open_text(sid, blob)
+        return None if text is None else self._parse(text)
+
+    def _open_text(self, sid: str, blob: bytes) -> str | None:
         try:
-            raw = self._aead(sid).decrypt(blob[:12], blob[12:], None)
-            data = SERIALIZER.loads(raw.decode())
-        except (InvalidTag, ValueError, json.JSONDecodeError):
+            return self._aead(sid).decrypt(blob[:12], blob[12:], None).decode()
+        except (InvalidTag, ValueError):
+            return None
+
+    @staticmethod
+    def _parse(text: str) -> dict[str, Any] | None:
+        try:
+            data = SERIALIZER.loads(text)
+        except ValueError:  # json.JSONDecodeError, bad base64
             return None
         return data if isinstance(data, dict) else None
 
@@ -326,13 +370,15 @@ class ServerSideSessionInterface(SessionInterface):
             session = self._fresh(sid)
             session.unavailable = True
             return session
-        data = None if loaded is None else self._unseal(sid, loaded.blob)
-        if data is None:
+        text = None if loaded is None else self._open_text(sid, loaded.blob)
+        data = None if text is None else self._parse(text)
+        if data is None or text is None:
             # No row (a session that never held anything, or one that ended): keep the id, so
             # the CSRF token of the page the browser shows still fits.
             return self._fresh(sid)
+        original = self._parse(text)
         data[CSRF_KEY] = self._csrf(sid)
-        return VisitSessionData(data, sid=sid, loaded=loaded)
+        return VisitSessionData(data, sid=sid, loaded=loaded, original=original)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if not isinstance(session, VisitSessionData):  # pragma: no cover - set by create_app

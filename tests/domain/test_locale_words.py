@@ -33,7 +33,7 @@ def test_dates_read_as_babel_writes_them(lang: str) -> None:
 def test_day_names_and_lists_as_babel(lang: str) -> None:
     names = get_day_names("wide", context="stand-alone", locale=lang)
     assert locale_words.day_names(lang) == tuple(names[d] for d in range(7))
-    for count in range(0, 6):
+    for count in range(6):
         items = [f"x{n}" for n in range(count)]
         assert locale_words.join_list(items, lang) == format_list(items, locale=lang)
 
