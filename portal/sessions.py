@@ -76,6 +76,10 @@ _LOAD = select(VisitSession.data, VisitSession.expires_at).where(
     VisitSession.id == bindparam("key")
 )
 _LOAD_SQL = "SELECT data, expires_at FROM visit_sessions WHERE id = ?"
+_TOUCH_SQL = "UPDATE visit_sessions SET expires_at = ? WHERE id = ? AND expires_at > ?"
+_WRITE_SQL = "UPDATE visit_sessions SET data = ?, expires_at = ? WHERE id = ?"
+_INSERT_SQL = "INSERT INTO visit_sessions (id, data, expires_at) VALUES (?, ?, ?)"
+_DROP_SQL = "DELETE FROM visit_sessions WHERE id = ?"
 # The other statements, built once (every answer writes the visit).
 _LOAD_FOR_UPDATE = _LOAD.with_for_update()
 _TOUCH = (
@@ -139,12 +143,30 @@ class SqlSessionStore:
         return Loaded(bytes(data), expires_at)
 
     def _load_sqlite(self, key: str) -> tuple[Any, Any] | None:
+        return cast(
+            tuple[Any, Any] | None,
+            self._on_sqlite(lambda cursor: cursor.execute(_LOAD_SQL, (key,)).fetchone()),
+        )
+
+    def _on_sqlite(self, work: Callable[[sqlite3.Cursor], Any], write: bool = False) -> Any:
+        """`work` on a pooled driver connection (SQLite only): every page reads the session and
+        every answer writes it, and SQLAlchemy's layers cost more than SQLite does. A write
+        takes the lock up front (BEGIN IMMEDIATE; portal/db.py turns pysqlite's own
+        transaction handling off) and commits or rolls back before the connection goes back."""
         raw = self.engine.raw_connection()
         try:
-            cursor = raw.cursor()
+            cursor = cast(sqlite3.Cursor, raw.cursor())
             try:
-                cursor.execute(_LOAD_SQL, (key,))
-                return cast(tuple[Any, Any] | None, cursor.fetchone())
+                if not write:
+                    return work(cursor)
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    done = work(cursor)
+                except BaseException:
+                    cursor.execute("ROLLBACK")
+                    raise
+                cursor.execute("COMMIT")
+                return done
             finally:
                 cursor.close()
         except sqlite3.OperationalError as error:
@@ -156,16 +178,38 @@ class SqlSessionStore:
 
     def touch(self, key: str, seconds: int) -> None:
         now = self.now()
+        expires = now + dt.timedelta(seconds=seconds)
+        if self.engine.dialect.name == "sqlite":
+            self._on_sqlite(
+                lambda cursor: cursor.execute(_TOUCH_SQL, (_sqlite_time(expires), key, _sqlite_time(now))),
+                write=True,
+            )
+            return
         with self.writer.begin() as conn:
-            conn.execute(_TOUCH, {"key": key, "now": now, "expires": now + dt.timedelta(seconds=seconds)})
+            conn.execute(_TOUCH, {"key": key, "now": now, "expires": expires})
 
     def update(self, key: str, merge: Callable[[bytes | None], bytes | None], seconds: int) -> None:
         """Read the stored blob under a lock, let `merge` make the new one, write it back."""
         now = self.now()
         expires = now + dt.timedelta(seconds=seconds)
+        if self.engine.dialect.name == "sqlite":
+
+            def work(cursor: sqlite3.Cursor) -> None:
+                row = cursor.execute(_LOAD_SQL, (key,)).fetchone()
+                alive = row is not None and dt.datetime.fromisoformat(row[1]) > now
+                blob = merge(bytes(row[0]) if alive else None)
+                if blob is None:
+                    if row is not None:
+                        cursor.execute(_DROP_SQL, (key,))
+                elif row is None:
+                    cursor.execute(_INSERT_SQL, (key, blob, _sqlite_time(expires)))
+                else:
+                    cursor.execute(_WRITE_SQL, (blob, _sqlite_time(expires), key))
+
+            self._on_sqlite(work, write=True)
+            return
         with self.writer.begin() as conn:
-            locked = _LOAD_FOR_UPDATE if conn.dialect.name == "postgresql" else _LOAD
-            row = conn.execute(locked, {"key": key}).first()
+            row = conn.execute(_LOAD_FOR_UPDATE, {"key": key}).first()
             current = None if row is None or row.expires_at <= now else bytes(row.data)
             blob = merge(current)
             if blob is None:
@@ -177,8 +221,16 @@ class SqlSessionStore:
                 conn.execute(_WRITE, {"key": key, "data": blob, "expires": expires})
 
     def drop(self, key: str) -> None:
+        if self.engine.dialect.name == "sqlite":
+            self._on_sqlite(lambda cursor: cursor.execute(_DROP_SQL, (key,)), write=True)
+            return
         with self.writer.begin() as conn:
             conn.execute(_DROP, {"key": key})
+
+
+def _sqlite_time(moment: dt.datetime) -> str:
+    """A time as SQLAlchemy's SQLite DateTime stores it (so comparisons in SQL still hold)."""
+    return moment.isoformat(sep=" ", timespec="microseconds")
 
 
 class RedisSessionStore:
