@@ -1,4 +1,4 @@
-// Optional: pages work without it. Esc twice leaves quickly, without a Back entry.
+// Only improves: every page works without it. Esc twice: quick exit, no Back entry.
 (function () {
   var exit = document.getElementById("quick-exit");
   if (!exit) return;
@@ -12,16 +12,14 @@
     last = now;
   });
 })();
-// Focus where a screen reader should start: the error summary after an error (GOV.UK), or the
-// crisis help right after an acute answer (issue 11; without script #crisis-now scrolls to it).
-// The slip's Print button needs JavaScript.
+// Focus the error summary or the crisis help; the slip's Print button.
 (function () {
   var s = document.querySelector(".error-summary,[data-focus-on-load]"),
     p = document.getElementById("print-slip");
   if (s) s.focus();
   if (p) { p.hidden = false; p.addEventListener("click", function () { window.print(); }); }
 })();
-// Warnings before a pause ends something; while one shows, the rest of the page is inert.
+// Warnings before a pause ends something; the page behind is inert.
 (function () {
   var b = document.body, was = null;
   function show(box, on) {
@@ -34,26 +32,33 @@
     }
     box.hidden = !on;
     if (on) box.querySelector("button").focus();
-    // Back to where the person was, never to <body>.
     else if (was) (was !== b && b.contains(was) ? was : document.getElementById("main")).focus();
   }
-  // Shared tablet: warn before an idle reset, then leave without a Back entry.
+  // Shared tablet: warn, then reset without a Back entry.
   var idle = +b.getAttribute("data-idle"), box = document.getElementById("idle-warning");
   if (idle && box && location.pathname !== "/tablet/") {
-    var warn = +b.getAttribute("data-warn"), reset = b.getAttribute("data-reset"), t1, t2;
+    var warn = +b.getAttribute("data-warn"), reset = b.getAttribute("data-reset"), t1, t2,
+      told = Date.now(), token = document.querySelector("input[name=csrf_token]");
+    // Tell the server too (its idle clock), at most every 20 s.
+    var tell = function (now) {
+      if (!window.fetch || !token || (!now && Date.now() - told < 20000)) return;
+      told = Date.now();
+      var f = new FormData(); f.append("csrf_token", token.value);
+      fetch(b.getAttribute("data-keep"), {method: "POST", body: f, credentials: "same-origin",
+        headers: {"X-Keep": "1"}}).then(function (r) { if (r.status === 410) location.replace(reset); });
+    };
     var arm = function () {
       clearTimeout(t1); clearTimeout(t2); show(box, false);
       t1 = setTimeout(function () { show(box, true); }, (idle - warn) * 1000);
       t2 = setTimeout(function () { location.replace(reset); }, idle * 1000);
     };
     ["keydown", "pointerdown"].forEach(function (e) {
-      document.addEventListener(e, function () { if (box.hidden) arm(); });
+      document.addEventListener(e, function () { if (box.hidden) { arm(); tell(); } });
     });
-    document.getElementById("idle-stay").addEventListener("click", arm);
+    document.getElementById("idle-stay").addEventListener("click", function () { arm(); tell(1); });
     arm();
   }
-  // Before a pause ends a visit or a sign-in, offer more time (the server renews the session); at
-  // the end the page reloads, so what was on the screen is gone.
+  // Offer more time before a visit or sign-in ends; at the end, reload.
   var tw = document.getElementById("time-warning");
   if (!tw || !window.fetch) return;
   var form = tw.querySelector("form");

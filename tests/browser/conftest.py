@@ -25,6 +25,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts"
+# Screenshots of every page state are for people looking at the pages (PORTAL_SCREENSHOTS=1);
+# CI has nobody to look, and they were a tenth of the browser suite's time.
+SCREENSHOTS_WANTED = os.environ.get("PORTAL_SCREENSHOTS") == "1"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

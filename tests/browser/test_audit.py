@@ -17,7 +17,7 @@ import pytest
 from portal.config import Settings
 from portal.domain.codes import DATA_SYMBOLS
 from tests.browser import pagecheck, walk
-from tests.browser.conftest import ARTEFACTS
+from tests.browser.conftest import ARTEFACTS, SCREENSHOTS_WANTED
 from tests.browser.pagecheck import DESKTOP, PHONE
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -41,6 +41,8 @@ def _overflow_with(page: Any, script: str) -> int:
 
 
 def _shot(page: Any, name: str) -> None:
+    if not SCREENSHOTS_WANTED:
+        return
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 

@@ -20,7 +20,7 @@ from flask import Flask
 
 from portal.config import Settings
 from tests.browser import pagecheck, test_translated, test_weight, walk
-from tests.browser.conftest import ARTEFACTS
+from tests.browser.conftest import ARTEFACTS, SCREENSHOTS_WANTED
 from tests.browser.pagecheck import DESKTOP, PHONE, VIEWPORTS, ZOOM_200
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -145,7 +145,7 @@ def test_page_state(
                         if (state.audience, rule) in KNOWN_GAPS:
                             continue
                         problems.append(f"{variant} {rule}: {target} — {text}")
-                    if js:
+                    if js and SCREENSHOTS_WANTED:
                         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                         page.screenshot(
                             path=str(SCREENSHOTS / f"{state.name}-{lang}-{_size(viewport)}.png"),

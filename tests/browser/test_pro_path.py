@@ -85,8 +85,8 @@ def test_a_finnish_professional_redeems_corrects_prints_and_exports(
     assert code[:4] not in page.locator("main").inner_text()
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=False)
+    (ARTEFACTS / "pro-print.pdf").write_bytes(pdf)  # first, so a failure can be looked at
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1, "the print view fits one A4 page"
-    (ARTEFACTS / "pro-print.pdf").write_bytes(pdf)
     page.emulate_media(media="screen")
     page.go_back()
 

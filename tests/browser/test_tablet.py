@@ -70,3 +70,39 @@ def test_the_idle_warning_keeps_focus_and_answers_then_the_reset_forgets_them(
         assert page.locator("input[name=answer]:checked").count() == 0
         page.goto(server.url + "/check")
         assert chosen_text not in page.locator("main").inner_text()
+
+
+def test_i_am_still_here_tells_the_server_so_the_answers_outlive_the_servers_idle_clock(
+    browser: Any, settings: Settings, tmp_path: Path
+) -> None:
+    """Before: the button only restarted the page's timer; the server, which had seen no
+    request, forgot the answers at its own idle limit while the person was still there."""
+    import datetime as dt
+
+    state = walk.state("tablet-enrolled")
+    with walk.serve(state, settings, tmp_path) as server, pagecheck.open_page(browser, "en") as opened:
+        page = opened.page
+        config = server.app.extensions["portal.settings"]
+        idle, warn = config.tablet_idle_seconds, config.tablet_warning_seconds
+        moment = [dt.datetime.now(dt.UTC).replace(tzinfo=None)]
+        server.app.extensions["portal.clock"] = lambda: moment[0]
+        page.clock.install()
+        walk.enroll_tablet(page, server)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url("**/q/**")
+        chosen, _text = _answer_first_question(page)
+
+        # The warning opens; the server's clock has moved on as far.
+        page.clock.run_for((idle - warn + 1) * 1000)
+        page.locator("#idle-warning").wait_for(state="visible")
+        moment[0] += dt.timedelta(seconds=idle - warn + 1)
+        with page.expect_response("**/keep") as kept:
+            page.locator("#idle-stay").click()
+        assert kept.value.status == 204
+
+        # More than the idle limit since the last page, less since "I am still here".
+        moment[0] += dt.timedelta(seconds=warn + 1)
+        page.locator("a.backlink").click()
+        page.wait_for_url("**/q/**")
+        checked = page.locator("input[name=answer]:checked")
+        assert checked.count() == 1 and checked.get_attribute("value") == chosen

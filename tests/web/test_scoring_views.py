@@ -103,10 +103,11 @@ def test_the_summary_shows_rules_axes_every_counted_answer_and_what_would_flip_i
     assert Q.item("phq2_1").option("more_than_half").text["en"] in text
     assert "would change the segment" in text and "Self-care" in text
     assert "Coordinate support with them" in text  # the professional's note
-    # The print view carries the same block (before: it had no word of how it was reached).
+    # The print view carries the block too, short enough for its one A4 page (before: it had
+    # no word of how the result was reached).
     printed = text_of(client.get("/pro/record/print").get_data(as_text=True))
     assert "How the result was reached" in printed and "PHQ-2 3 or more" in printed
-    assert "Every answer that counted" in printed
+    assert "Distance to the line" in printed and "Every answer that counted" not in printed
 
 
 def test_a_version_1_record_is_scored_shown_and_exported_by_version_1(
