@@ -40,13 +40,18 @@ class _Chosen:
 
 
 def _chosen() -> _Chosen | None:
-    locale = get_locale()
-    if locale is None:  # outside a request
+    try:
+        here = g._get_current_object().__dict__  # one context lookup, not one per attribute
+    except RuntimeError:  # outside an app context
         return None
-    cached: _Chosen | None = g.get("_portal_i18n")
+    # Flask-Babel keeps the request's locale on g._flask_babel; if that ever moves, the public
+    # get_locale() below still gives the right answer, only slower.
+    locale = getattr(here.get("_flask_babel"), "babel_locale", None) or get_locale()
+    if locale is None:
+        return None
+    cached: _Chosen | None = here.get("_portal_i18n")
     if cached is None or cached.locale is not locale:
-        cached = _Chosen(locale)
-        g._portal_i18n = cached
+        cached = here["_portal_i18n"] = _Chosen(locale)
     return cached
 
 

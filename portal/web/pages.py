@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from portal.sessions import ServerSideSessionInterface, VisitSessionData
 from portal.web.client import DONE, LEFT, VISIT
 from portal.web.context import close_db, questionnaire, settings
-from portal.web.redirects import safe_path
+from portal.web.redirects import path_of_request, safe_path
 
 bp = Blueprint("pages", __name__)
 bp.teardown_app_request(close_db)
@@ -41,7 +41,7 @@ def _expiry_globals() -> dict[str, object]:
     seconds = expiry_seconds()
     here = None
     if seconds is not None and request.endpoint and request.url_rule is not None:
-        here = safe_path(url_for(request.endpoint, **(request.view_args or {})), "/")
+        here = path_of_request(request.script_root + request.path)
     return {
         "expiry": seconds,
         "expiry_warning": WARNING_SECONDS,

@@ -107,7 +107,7 @@ def test_the_summary_shows_rules_axes_every_counted_answer_and_what_would_flip_i
     # no word of how the result was reached).
     printed = text_of(client.get("/pro/record/print").get_data(as_text=True))
     assert "How the result was reached" in printed and "PHQ-2 3 or more" in printed
-    assert "Distance to the line" in printed and "Every answer that counted" not in printed
+    assert "Line at" in printed and "Every answer that counted" not in printed
 
 
 def test_a_version_1_record_is_scored_shown_and_exported_by_version_1(
