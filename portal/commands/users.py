@@ -1,4 +1,4 @@
-"""`portal users create|disable|list`: staff accounts from the command line."""
+"""`portal users create|disable|reset-second-factor|list`: staff accounts from the command line."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.clock import utc_now
-from portal.domain import accounts, audit
+from portal.domain import accounts, audit, second_factor
 from portal.domain.audit import Action
 
 # Plain English, as every `portal` command speaks: the operator reads these, not a client.
@@ -102,6 +102,38 @@ def disable(name: str) -> None:
         )
         session.commit()
         click.echo(f"Disabled the account {gone.username}.")
+
+
+@users_group.command(
+    "reset-second-factor",
+    help="For a professional who lost the phone and the recovery codes: remove the account's "
+    "second factor; the next sign-in sets a new one up (when one is required) or goes on "
+    "without. Check who is asking first, in person or by a known number.",
+)
+@click.argument("name")
+def reset_second_factor(name: str) -> None:
+    with _session() as session:
+        account = accounts.find(session, name)
+        if account is None:
+            raise click.ClickException(f"there is no account named {name!r}")
+        if not second_factor.has_second_factor(account):
+            click.echo(f"The account {account.username} has no second factor: nothing to reset.")
+            return
+        second_factor.disable(session, account)
+        audit.record(
+            session,
+            Action.SECOND_FACTOR_OFF,
+            at=utc_now().replace(microsecond=0),
+            username="(command line)",
+            detail=f"reset:{account.username}"[:64],
+        )
+        session.commit()
+        required = second_factor.required(session)
+        then = "sets a new one up" if required else "needs the password only"
+        click.echo(
+            f"Removed the second factor and the recovery codes of {account.username}; "
+            f"the next sign-in {then}."
+        )
 
 
 @users_group.command("list", help="Every account, with its role, language and status.")

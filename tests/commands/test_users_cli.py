@@ -71,3 +71,36 @@ def test_disable_and_list(app: Flask) -> None:
         "boss  admin  sv  active",
     ]
     assert run(app, "disable", "nobody")[0] == 1
+
+
+def test_reset_second_factor_for_a_lost_phone(app: Flask) -> None:
+    """Before: a professional who lost the phone and the recovery codes could never sign in
+    again, and nobody could help short of editing the database."""
+    import datetime as dt
+
+    from portal.domain import second_factor
+
+    run(app, "create", "anna", stdin=PASSWORD + "\n")
+    with sessions(app)() as session:
+        account = accounts.find(session, "anna")
+        assert account is not None
+        second_factor.enable(
+            session, account, second_factor.new_secret(), app.extensions["portal.keyring"],
+            dt.datetime(2026, 12, 1, 12, 0),
+        )
+        session.commit()
+    code, output = run(app, "reset-second-factor", "Anna")
+    assert code == 0, output
+    assert output.startswith("Removed the second factor and the recovery codes of anna;")
+    with sessions(app)() as session:
+        account = accounts.find(session, "anna")
+        assert account is not None and not second_factor.has_second_factor(account)
+        assert account.recovery_hashes is None
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert entry is not None
+        assert (entry.action, entry.detail, entry.username) == (
+            "second_factor_off", "reset:anna", "(command line)"
+        )
+    assert "has no second factor: nothing to reset" in run(app, "reset-second-factor", "anna")[1]
+    code, output = run(app, "reset-second-factor", "nobody")
+    assert code == 1 and "there is no account named 'nobody'" in output
