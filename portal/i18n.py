@@ -1,4 +1,5 @@
-"""Locale choice: ?lang= → the visit's session → Accept-Language → Finnish; catalogue compiling."""
+"""Locale choice (?lang= → the visit's session → Accept-Language → Finnish), the request's cached
+catalogue and the templates' gettext, catalogue compiling."""
 
 from __future__ import annotations
 

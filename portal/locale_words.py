@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data" / "locale_words.json"
-LANGUAGES = ("fi", "sv", "en")
 # Our long date, CLDR tokens: Finnish and Swedish as CLDR's "long"; English day first
 # (31 December 2026) rather than CLDR's US order.
 LONG_DATE = {"fi": "d. MMMM y", "sv": "d MMMM y", "en": "d MMMM y"}
@@ -29,6 +28,8 @@ def build() -> dict[str, Any]:
     """The words, read from Babel's CLDR data (run by hand when Babel is upgraded)."""
     import babel
     from babel import Locale
+
+    from portal.i18n import LANGUAGES  # imported here: portal.i18n imports this module
 
     words: dict[str, Any] = {
         "_source": f"Unicode CLDR, read through Babel {babel.__version__} by portal/locale_words.py"
@@ -56,7 +57,8 @@ def _words() -> dict[str, Any]:
 
 def _of(lang: str) -> dict[str, Any]:
     words = _words()
-    return dict(words[lang] if lang in words else words["fi"])
+    found: dict[str, Any] = words.get(lang) or words["fi"]
+    return found
 
 
 def long_date(day: dt.date, lang: str) -> str:

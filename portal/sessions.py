@@ -72,15 +72,11 @@ CSRF_KEY = "csrf_token"
 # A session that was not changed renews its expiry at most this often (seconds).
 RENEW_AFTER = 60
 _MISSING = object()
+# The store's statements, built once (every page reads the visit, every answer writes it).
+# PostgreSQL: through SQLAlchemy (the row lock, the watchdog on every wait).
 _LOAD = select(VisitSession.data, VisitSession.expires_at).where(
     VisitSession.id == bindparam("key")
 )
-_LOAD_SQL = "SELECT data, expires_at FROM visit_sessions WHERE id = ?"
-_TOUCH_SQL = "UPDATE visit_sessions SET expires_at = ? WHERE id = ? AND expires_at > ?"
-_WRITE_SQL = "UPDATE visit_sessions SET data = ?, expires_at = ? WHERE id = ?"
-_INSERT_SQL = "INSERT INTO visit_sessions (id, data, expires_at) VALUES (?, ?, ?)"
-_DROP_SQL = "DELETE FROM visit_sessions WHERE id = ?"
-# The other statements, built once (every answer writes the visit).
 _LOAD_FOR_UPDATE = _LOAD.with_for_update()
 _TOUCH = (
     update(VisitSession)
@@ -94,6 +90,12 @@ _WRITE = (
 )
 _INSERT = insert(VisitSession)
 _DROP = delete(VisitSession).where(VisitSession.id == bindparam("key"))
+# SQLite: the same, on the driver connection (SqlSessionStore._on_sqlite).
+_LOAD_SQL = "SELECT data, expires_at FROM visit_sessions WHERE id = ?"
+_TOUCH_SQL = "UPDATE visit_sessions SET expires_at = ? WHERE id = ? AND expires_at > ?"
+_WRITE_SQL = "UPDATE visit_sessions SET data = ?, expires_at = ? WHERE id = ?"
+_INSERT_SQL = "INSERT INTO visit_sessions (id, data, expires_at) VALUES (?, ?, ?)"
+_DROP_SQL = "DELETE FROM visit_sessions WHERE id = ?"
 
 
 @dataclass(frozen=True)
@@ -122,13 +124,14 @@ class SqlSessionStore:
         # that reads first and writes later fails at once with "database is locked" when
         # another worker wrote in between, instead of waiting its turn.
         self.writer = write_engine(engine)
+        self.sqlite = engine.dialect.name == "sqlite"
         self.now = now
 
     def load(self, key: str) -> Loaded | None:
         """The row's sealed data and expiry, or None. Every page asks this, so it is kept cheap:
         one prepared statement (on SQLite straight on the pooled driver connection, a read that
         needs no transaction of its own)."""
-        if self.engine.dialect.name == "sqlite":
+        if self.sqlite:
             row = self._load_sqlite(key)
         else:
             with self.engine.connect() as conn:
@@ -179,7 +182,7 @@ class SqlSessionStore:
     def touch(self, key: str, seconds: int) -> None:
         now = self.now()
         expires = now + dt.timedelta(seconds=seconds)
-        if self.engine.dialect.name == "sqlite":
+        if self.sqlite:
             self._on_sqlite(
                 lambda cursor: cursor.execute(_TOUCH_SQL, (_sqlite_time(expires), key, _sqlite_time(now))),
                 write=True,
@@ -192,7 +195,7 @@ class SqlSessionStore:
         """Read the stored blob under a lock, let `merge` make the new one, write it back."""
         now = self.now()
         expires = now + dt.timedelta(seconds=seconds)
-        if self.engine.dialect.name == "sqlite":
+        if self.sqlite:
 
             def work(cursor: sqlite3.Cursor) -> None:
                 row = cursor.execute(_LOAD_SQL, (key,)).fetchone()
@@ -221,7 +224,7 @@ class SqlSessionStore:
                 conn.execute(_WRITE, {"key": key, "data": blob, "expires": expires})
 
     def drop(self, key: str) -> None:
-        if self.engine.dialect.name == "sqlite":
+        if self.sqlite:
             self._on_sqlite(lambda cursor: cursor.execute(_DROP_SQL, (key,)), write=True)
             return
         with self.writer.begin() as conn:

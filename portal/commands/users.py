@@ -28,6 +28,15 @@ def _session() -> Session:
     return factory()
 
 
+def _audited(session: Session, action: Action, detail: str) -> None:
+    """Write the command's audit entry (the actor is the command line) and commit with it."""
+    audit.record(
+        session, action, at=utc_now().replace(microsecond=0), username="(command line)",
+        detail=detail[:64],
+    )
+    session.commit()
+
+
 def _on_terminal() -> bool:
     return sys.stdin.isatty()
 
@@ -74,14 +83,7 @@ def create(name: str, role: str, language: str) -> None:
             ) from None
         except accounts.NameTaken:
             raise click.ClickException(f"there is already an account named {name!r}") from None
-        audit.record(
-            session,
-            Action.ACCOUNT_CREATED,
-            at=utc_now().replace(microsecond=0),
-            username="(command line)",
-            detail=f"{made.role}:{made.username}"[:64],
-        )
-        session.commit()
+        _audited(session, Action.ACCOUNT_CREATED, f"{made.role}:{made.username}")
         click.echo(f"Made the {made.role} account {made.username}.")
 
 
@@ -93,14 +95,7 @@ def disable(name: str) -> None:
             gone = accounts.disable(session, name)
         except accounts.UnknownAccount:
             raise click.ClickException(f"there is no account named {name!r}") from None
-        audit.record(
-            session,
-            Action.ACCOUNT_DISABLED,
-            at=utc_now().replace(microsecond=0),
-            username="(command line)",
-            detail=gone.username,
-        )
-        session.commit()
+        _audited(session, Action.ACCOUNT_DISABLED, gone.username)
         click.echo(f"Disabled the account {gone.username}.")
 
 
@@ -120,14 +115,7 @@ def reset_second_factor(name: str) -> None:
             click.echo(f"The account {account.username} has no second factor: nothing to reset.")
             return
         second_factor.disable(session, account)
-        audit.record(
-            session,
-            Action.SECOND_FACTOR_OFF,
-            at=utc_now().replace(microsecond=0),
-            username="(command line)",
-            detail=f"reset:{account.username}"[:64],
-        )
-        session.commit()
+        _audited(session, Action.SECOND_FACTOR_OFF, f"reset:{account.username}")
         required = second_factor.required(session)
         then = "sets a new one up" if required else "needs the password only"
         click.echo(

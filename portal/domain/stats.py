@@ -81,6 +81,10 @@ def is_closed(month: str, today: dt.date) -> bool:
 # ------------------------------------------------------------------------------------ writing
 
 
+# The unique key of monthly_counts: a count goes up on its own row, or starts one.
+_COUNT_KEY = ("month", "event", "segment", "outcome", "language", "assisted")
+
+
 def _bump(session: Session, **key: object) -> None:
     values = {"segment": "", "outcome": "", "language": "", "assisted": False, **key}
     insert = insert_on_conflict(session.get_bind().dialect.name)
@@ -94,8 +98,6 @@ def _bump(session: Session, **key: object) -> None:
         )
     )
 
-
-_COUNT_KEY = ("month", "event", "segment", "outcome", "language", "assisted")
 
 
 def count_assessment(

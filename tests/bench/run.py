@@ -342,7 +342,7 @@ def _redeem_app(url: str, schema: str | None, folder: Path, rows: int) -> tuple[
 
 
 def redeem_p95(urls: tuple[tuple[str, str | None], tuple[str, str | None]], folder: Path,
-               runs: int, big: int, kind: str) -> float:
+               runs: int, big: int, name: str) -> float:
     """p95 of code → summary page (in-process, the real KDF) with 1,000 rows and with `big`
     rows: two databases, redeemed in turn, so both see the same machine."""
     from tests.pro_support import redeem
@@ -360,13 +360,9 @@ def redeem_p95(urls: tuple[tuple[str, str | None], tuple[str, str | None]], fold
         app.extensions["portal.engine"].dispose()
     p95 = {i: statistics.quantiles(t, n=20)[-1] for i, t in times.items()}
     median = {i: statistics.median(t) for i, t in times.items()}
-    say(f"redeem_ms_{label_of(big)}_{kind}", f"median {median[1] * 1000:.1f} p95 {p95[1] * 1000:.1f} "
+    say(f"redeem_ms_{name}", f"median {median[1] * 1000:.1f} p95 {p95[1] * 1000:.1f} "
         f"(1k rows: median {median[0] * 1000:.1f} p95 {p95[0] * 1000:.1f})")
     return p95[1] / p95[0]
-
-
-def label_of(rows: int) -> str:
-    return "1m" if rows >= 1_000_000 else f"{rows // 1000}k"
 
 
 def stats_figure() -> None:
@@ -411,7 +407,7 @@ def main() -> None:
         sqlite_urls = ((f"sqlite:///{folder / 'small.sqlite3'}", None),
                        (f"sqlite:///{folder / 'large.sqlite3'}", None))
         say(f"redeem_p95_ratio_{label}_vs_1k_sqlite",
-            round(redeem_p95(sqlite_urls, folder, runs, big, "sqlite"), 2))
+            round(redeem_p95(sqlite_urls, folder, runs, big, f"{label}_sqlite"), 2))
         schemas = [f"bench_{secrets.token_hex(4)}" for _ in range(2)]
         admin = raw_engine(PG_URL, None)
         try:
@@ -420,7 +416,7 @@ def main() -> None:
                     conn.execute(text(f'CREATE SCHEMA "{schema}"'))
             say(f"redeem_p95_ratio_{label}_vs_1k_postgres",
                 round(redeem_p95(((PG_URL, schemas[0]), (PG_URL, schemas[1])), folder, runs, big,
-                                 "postgres"), 2))
+                                 f"{label}_postgres"), 2))
         finally:
             with admin.begin() as conn:
                 for schema in schemas:

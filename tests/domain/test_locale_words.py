@@ -10,7 +10,7 @@ from babel.dates import format_date, format_time, get_day_names
 from babel.lists import format_list
 
 from portal import locale_words
-from portal.locale_words import LANGUAGES
+from portal.i18n import LANGUAGES
 
 DAYS = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(0, 400, 7)]
 

@@ -209,15 +209,19 @@ def test_delete_by_code_in_any_case_with_spaces_then_the_code_no_longer_works(
     assert again.status_code == 404 and "found no answers" in again.get_data(as_text=True)
 
 
+def assert_read_as_a_typo(client: FlaskClient, typed: str) -> None:
+    html = client.get("/delete?lang=en").get_data(as_text=True)
+    response = client.post("/delete", data={"csrf_token": token(html), "code": typed})
+    assert response.status_code == 400
+    assert "typo" in response.get_data(as_text=True)
+
+
 def test_a_typo_in_the_code_is_caught_by_the_check_character(client: FlaskClient) -> None:
     from portal.domain.codes import new_code
 
     code = new_code().canonical
     wrong = ("1" if code[5] != "1" else "2").join([code[:5], code[6:]])
-    html = client.get("/delete?lang=en").get_data(as_text=True)
-    response = client.post("/delete", data={"csrf_token": token(html), "code": wrong})
-    assert response.status_code == 400
-    assert "typo" in response.get_data(as_text=True)
+    assert_read_as_a_typo(client, wrong)
 
 
 def test_the_database_holds_no_code_and_no_answer_after_a_web_submission(
@@ -259,10 +263,7 @@ def test_an_old_style_code_that_finds_nothing_reads_as_a_typo_when_deleting(
         for d in (new_code().canonical[:12] for _ in range(1000))
         if legacy_check_symbol(d) != check_symbol(d)
     )
-    html = client.get("/delete?lang=en").get_data(as_text=True)
-    response = client.post("/delete", data={"csrf_token": token(html), "code": data + legacy_check_symbol(data)})
-    assert response.status_code == 400
-    assert "typo" in response.get_data(as_text=True)
+    assert_read_as_a_typo(client, data + legacy_check_symbol(data))
 
 
 def test_quick_exit_from_a_result_keeps_the_code_behind_show_my_code(
