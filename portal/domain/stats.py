@@ -19,9 +19,11 @@ smallest number in that line is hidden too, until no line has exactly one hidden
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -86,18 +88,18 @@ _COUNT_KEY = ("month", "event", "segment", "outcome", "language", "assisted")
 
 
 def _bump(session: Session, **key: object) -> None:
-    values = {"segment": "", "outcome": "", "language": "", "assisted": False, **key}
-    insert = insert_on_conflict(session.get_bind().dialect.name)
-    # One statement: a new row starts at 1, an existing one counts up (the unique key).
-    table = MonthlyCount.__table__
-    session.execute(
-        insert(table)
-        .values(count=1, **values)
-        .on_conflict_do_update(
-            index_elements=list(_COUNT_KEY), set_={"count": table.c["count"] + 1}
-        )
-    )
+    values = {"segment": "", "outcome": "", "language": "", "assisted": False, **key, "count": 1}
+    session.connection().execute(_bump_for(session.get_bind().dialect.name), values)
 
+
+@functools.cache
+def _bump_for(dialect: str) -> Any:
+    # One statement: a new row starts at 1, an existing one counts up (the unique key). Built
+    # once per dialect, the key given as parameters (every submission runs it).
+    table = MonthlyCount.__table__
+    return insert_on_conflict(dialect)(table).on_conflict_do_update(
+        index_elements=list(_COUNT_KEY), set_={"count": table.c["count"] + 1}
+    )
 
 
 def count_assessment(

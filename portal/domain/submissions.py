@@ -12,6 +12,7 @@ or not it has expired, because a person asking for their answers to go must neve
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -116,9 +117,7 @@ def store(
     # RETURNING gives a row only when this call inserted it (not a double tap's duplicate).
     # Core statements on the table, not the ORM: every submission runs this, and the ORM's
     # bulk path costs more than the rest of storing together.
-    inserted = session.execute(
-        _insert_ignoring_duplicate(session, values).returning(*_STORED_COLUMNS)
-    ).first()
+    inserted = session.connection().execute(_insert_ignoring_duplicate(session), values).first()
     if inserted is not None:
         made = Stored(*inserted)
         if on_new is not None:
@@ -207,11 +206,19 @@ def _find(session: Session, where: ColumnElement[bool]) -> Submission | None:
     return session.scalars(select(Submission).where(where)).one_or_none()
 
 
-def _insert_ignoring_duplicate(session: Session, values: dict[str, object]) -> Insert:
+def _insert_ignoring_duplicate(session: Session) -> Insert:
+    return _insert_for(session.get_bind().dialect.name)
+
+
+@functools.cache
+def _insert_for(dialect: str) -> Insert:
     # Both supported databases insert-or-ignore on the unique lookup key in one statement.
-    insert = insert_on_conflict(session.get_bind().dialect.name)
+    # Built once per dialect, the values given as parameters: building it per call (values(),
+    # its cache key) cost as much as the rest of storing together.
     table = Submission.__table__
-    statement: Insert = insert(table).values(**values).on_conflict_do_nothing(
-        index_elements=[table.c.lookup_key]
+    statement: Insert = (
+        insert_on_conflict(dialect)(table)
+        .on_conflict_do_nothing(index_elements=[table.c.lookup_key])
+        .returning(*_STORED_COLUMNS)
     )
     return statement

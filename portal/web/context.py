@@ -8,12 +8,10 @@ import secrets
 from typing import cast
 
 from flask import current_app, g, has_request_context, request, session
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
 
 from portal.config import Settings
-from portal.db import write_engine
 from portal.domain.keys import CodeKeyring
 from portal.domain.questionnaire import Questionnaire, load, load_default, load_version
 from portal.rate_limits import RateLimits
@@ -61,13 +59,11 @@ def visit_key() -> str:
 def db() -> Session:
     """The request's database session, opened on first use and closed at teardown."""
     if "db" not in g:
-        factory = cast(sessionmaker[Session], current_app.extensions["portal.sessionmaker"])
         # A request that may write takes SQLite's write lock when its transaction begins
         # (BEGIN IMMEDIATE, waiting its turn); pages that only read never block a writer.
-        if request.method in ("GET", "HEAD"):
-            g.db = factory()
-        else:
-            g.db = factory(bind=write_engine(cast(Engine, current_app.extensions["portal.engine"])))
+        reads = request.method in ("GET", "HEAD")
+        name = "portal.sessionmaker" if reads else "portal.write_sessionmaker"
+        g.db = cast(sessionmaker[Session], current_app.extensions[name])()
     return cast(Session, g.db)
 
 
