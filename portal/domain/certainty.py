@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import cast
 
 from portal.domain.questionnaire import Answer, Item, Questionnaire, effective_answers
-from portal.domain.result import Flip, Result
+from portal.domain.result import Flip, Result, Segment
 
 
 def severity(item: Item, value: str) -> float | None:
@@ -61,7 +61,7 @@ def with_certainty(
     q: Questionnaire,
     parsed: Mapping[str, Answer],
     result: Result,
-    score: Callable[[Questionnaire, Mapping[str, Answer]], Result],
+    segment_of: Callable[[Questionnaire, Mapping[str, Answer]], Segment | None],
 ) -> Result:
     """Which single answers, one step different, would change the segment; and few answers."""
     flips: list[Flip] = []
@@ -72,7 +72,7 @@ def with_certainty(
         for instead in _neighbours(item, answer):
             changed = dict(parsed)
             changed[item.id] = instead[0] if isinstance(answer, str) else instead
-            other = score(q, effective_answers(q, changed)).segment
+            other = segment_of(q, effective_answers(q, changed))
             if other != result.segment:
                 as_answered = (answer,) if isinstance(answer, str) else cast(tuple[str, ...], answer)
                 flips.append(Flip(item.id, as_answered, instead, other))

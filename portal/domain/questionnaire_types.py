@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar, cast
+
+T = TypeVar("T")
 
 LANGUAGES = ("fi", "sv", "en")
 Localized = Mapping[str, str]  # {"fi": ..., "sv": ..., "en": ...}
@@ -252,6 +254,17 @@ class Questionnaire:
     notices: Mapping[str, Localized] = field(default_factory=dict)
     notes: tuple[Note, ...] = ()
     source: str = ""
+    # What is worked out once from the fields above (scoring asks for it on every answer); not
+    # part of the questionnaire's identity, and `dataclasses.replace` starts it afresh.
+    _worked_out: dict[str, object] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def worked_out(self, key: str, work: Callable[[], T]) -> T:
+        """`work()` the first time `key` is asked for, the same value after that."""
+        if key not in self._worked_out:
+            self._worked_out[key] = work()
+        return cast(T, self._worked_out[key])
 
     def item(self, item_id: str) -> Item:
         for item in self.items:

@@ -30,9 +30,11 @@ __all__ = [
     "InstrumentScore",
     "Result",
     "Segment",
+    "acute_flags",
     "assess",
     "parse_answers",
     "score_instrument",
+    "segment",
     "severity",
 ]
 
@@ -59,7 +61,25 @@ def assess(q: Questionnaire, answers: Mapping[str, RawAnswer]) -> Result:
     result = _assess(q, parsed)
     if result.segment is None:
         return result
-    return certainty.with_certainty(q, parsed, result, _assess)
+    return certainty.with_certainty(q, parsed, result, _segment_only)
+
+
+def segment(q: Questionnaire, answers: Mapping[str, RawAnswer]) -> Segment | None:
+    """The provisional segment alone, as `assess` gives it, without the work of explaining it
+    (drivers, how sure): what storing a record needs."""
+    return _segment_only(q, effective_answers(q, parse_answers(q, answers)))
+
+
+def acute_flags(q: Questionnaire, answers: Mapping[str, RawAnswer]) -> tuple[str, ...]:
+    """The acute flags the answers raise, as `assess` gives them (what the crisis panel needs)."""
+    return _acute_flags(q, effective_answers(q, parse_answers(q, answers)))
+
+
+def _segment_only(q: Questionnaire, parsed: Mapping[str, Answer]) -> Segment | None:
+    if q.scoring.model == "rules":
+        risk, capability = _rules_sides(q, parsed, explain=False)[4]
+        return _segment_of(risk.needs_more, capability.needs_more)
+    return _assess_average(q, parsed).segment
 
 
 def _assess(q: Questionnaire, parsed: Mapping[str, Answer]) -> Result:
@@ -122,20 +142,23 @@ def _assess_average(q: Questionnaire, parsed: Mapping[str, Answer]) -> Result:
     )
 
 
-def _assess_rules(q: Questionnaire, parsed: Mapping[str, Answer]) -> Result:
-    """Version 2: decisive rules decide a side on their own; the other rules add up points."""
+def _rules_sides(
+    q: Questionnaire, parsed: Mapping[str, Answer], explain: bool = True
+) -> tuple[tuple[str, ...], tuple[InstrumentScore, ...], tuple[FiredRule, ...], tuple[str, ...],
+           tuple[AxisState, AxisState]]:
+    """Version 2's decision: acute flags, instrument scores, the fired rules, the overrides and
+    the two axes' states (the segment follows from the states alone)."""
     flags = _acute_flags(q, parsed)
     instruments = tuple(score_instrument(q, inst, parsed) for inst in q.instruments)
     scores = {
         s.instrument_id: scoring_rules.Score(s.score, s.cutoff) for s in instruments
     }
-    fired = scoring_rules.fired_rules(q, parsed, scores)
+    fired = scoring_rules.fired_rules(q, parsed, scores, with_evidence=explain)
     overrides = tuple(f"{f.side}:{f.rule_id}" for f in fired if f.decisive)
     if flags and q.scoring.acute_means_higher_risk:
         overrides = ("higher_risk:acute_flag", *overrides)
     sides = {rule.split(":", 1)[0] for rule in overrides}
     states: list[AxisState] = []
-    drivers: dict[AxisName, tuple[Driver, ...]] = {}
     sides_of: tuple[tuple[AxisName, str, float], ...] = (
         ("risk", "higher_risk", q.scoring.risk_line),
         ("capability", "lower_capability", q.scoring.capability_line),
@@ -156,7 +179,15 @@ def _assess_rules(q: Questionnaire, parsed: Mapping[str, Answer]) -> Result:
                 answered,
             )
         )
-        drivers[axis] = _rule_drivers(q, fired, axis, line)
+    return flags, instruments, fired, overrides, (states[0], states[1])
+
+
+def _assess_rules(q: Questionnaire, parsed: Mapping[str, Answer]) -> Result:
+    """Version 2: decisive rules decide a side on their own; the other rules add up points."""
+    flags, instruments, fired, overrides, states = _rules_sides(q, parsed)
+    drivers: dict[AxisName, tuple[Driver, ...]] = {
+        state.axis: _rule_drivers(q, fired, state.axis, state.line) for state in states
+    }
     risk_state, capability_state = states
     segment = _segment_of(risk_state.needs_more, capability_state.needs_more)
     per_axis = q.scoring.drivers_per_axis
@@ -179,7 +210,7 @@ def _assess_rules(q: Questionnaire, parsed: Mapping[str, Answer]) -> Result:
         capability_answered=capability_state.answered,
         overrides=overrides,
         model="rules",
-        axis_states=tuple(states),
+        axis_states=states,
         fired=fired,
         counted=drivers["risk"] + drivers["capability"],
         notes=_notes(q, parsed),

@@ -75,13 +75,23 @@ def evidence(
 
 
 def fired_rules(
-    q: Questionnaire, answers: Mapping[str, Answer], scores: Mapping[str, Score]
+    q: Questionnaire,
+    answers: Mapping[str, Answer],
+    scores: Mapping[str, Score],
+    with_evidence: bool = True,
 ) -> tuple[FiredRule, ...]:
-    """Every rule whose conditions all hold, decisive ones first, in the file's order."""
+    """Every rule whose conditions all hold, decisive ones first, in the file's order.
+
+    `with_evidence=False` leaves out the answers behind each rule (deciding a segment does not
+    need them; explaining it does)."""
     fired: list[FiredRule] = []
     for rule in q.scoring.rules:
         if all(holds(q, cond, answers, scores) for cond in rule.when):
-            proof = tuple(dict.fromkeys(e for c in rule.when for e in evidence(q, c, answers)))
+            proof = (
+                tuple(dict.fromkeys(e for c in rule.when for e in evidence(q, c, answers)))
+                if with_evidence
+                else ()
+            )
             fired.append(FiredRule(rule.id, rule.side, rule.points, proof))
     return tuple(fired)
 
@@ -99,8 +109,12 @@ def rule_items(q: Questionnaire, rule: Rule) -> tuple[str, ...]:
 
 def axis_items(q: Questionnaire, axis: AxisName) -> tuple[str, ...]:
     """The items whose answers count on an axis: those some rule on that axis looks at."""
-    ids = [i for rule in q.scoring.rules if rule.axis == axis for i in rule_items(q, rule)]
-    return tuple(item.id for item in q.items if item.id in set(ids))
+
+    def work() -> tuple[str, ...]:
+        ids = {i for rule in q.scoring.rules if rule.axis == axis for i in rule_items(q, rule)}
+        return tuple(item.id for item in q.items if item.id in ids)
+
+    return q.worked_out("axis_items:" + axis, work)
 
 
 def points(q: Questionnaire, fired: tuple[FiredRule, ...], axis: AxisName) -> float:

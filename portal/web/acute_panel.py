@@ -35,7 +35,7 @@ def note_answers(visit: dict[str, Any], q: Questionnaire) -> bool:
     Returns True when the next page should open with the panel.
     """
     answers: Mapping[str, RawAnswer] = visit.get("answers", {})
-    raised = scoring.assess(q, answers).acute_flags
+    raised = scoring.acute_flags(q, answers)
     shown = list(visit.get(SHOWN, []))
     new = [flag for flag in raised if flag not in shown]
     if not new:

@@ -235,8 +235,8 @@ def submit() -> Response | tuple[str, int]:
     # (e.g. drug questions after choosing "none") is neither stored nor scored.
     asked = effective_answers(q, _parsed(visit["answers"]))
     answers: dict[str, Any] = {k: v for k, v in visit["answers"].items() if k in asked}
-    result = scoring.assess(q, answers)
-    segment = None if result.segment is None else str(result.segment)
+    provisional = scoring.segment(q, answers)
+    segment = None if provisional is None else str(provisional)
     code = codes.parse_code(visit["code"])
     config = settings()
     keys = keyring().keys(code)

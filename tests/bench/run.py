@@ -13,12 +13,14 @@ import importlib.util
 import multiprocessing
 import os
 import platform
+import random
 import secrets
 import statistics
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +103,39 @@ def start_visit(port: int) -> Client:
     landing = retrying(client.get, "/")
     retrying(client.post, "/start", {"csrf_token": landing.token})
     return client
+
+
+def answered_visit(port: int, seed: int) -> tuple[dict[str, str], str, int]:
+    """A visit that has gone through the questions as a person might (one answer per question
+    it is asked, chosen at random, the skip logic followed), and the check page's token: a
+    submission as heavy as a real one (all answers scored and sealed), not an empty visit."""
+    rng = random.Random(seed)
+    client = Client(port)
+    landing = retrying(client.get, "/").token
+    where = retrying(client.post, "/start", {"csrf_token": landing}).headers["location"]
+    # A new visit has a token of its own: read it off the first question, as a browser would.
+    token = retrying(client.get, urllib.parse.urlsplit(where).path).token
+    answered = 0
+    while "/q/" in where:
+        path = urllib.parse.urlsplit(where).path
+        item = Q.item(path.rsplit("/", 1)[1])
+        answer = rng.choice(item.options).value
+        where = retrying(client.post, path, {"csrf_token": token, "answer": answer}).headers["location"]
+        answered += 1
+    return client.cookies, retrying(client.get, "/check").token, answered
+
+
+def _answered_visits(job: tuple[int, list[int]]) -> list[tuple[dict[str, str], str, int]]:
+    port, seeds = job
+    return [answered_visit(port, seed) for seed in seeds]
+
+
+def answered_visits(port: int, count: int, processes: int) -> list[tuple[dict[str, str], str, int]]:
+    """`count` answered visits, made by `processes` processes side by side (not timed)."""
+    seeds = list(range(count))
+    with multiprocessing.Pool(processes) as pool:
+        parts = pool.map(_answered_visits, [(port, seeds[i::processes]) for i in range(processes)])
+    return [visit for part in parts for visit in part]
 
 
 class Professional(threading.Thread):
@@ -229,15 +264,13 @@ def web_figures(folder: Path, seconds: float, processes: int) -> None:
                     total["5xx"] += result["5xx"]
         bare.stop()
         bare = None
-        # Submissions: visits made beforehand, so only the submissions are timed; the KDF's
-        # own capacity is measured just before and just after.
+        # Submissions: answered visits made beforehand, so only the submissions are timed; the
+        # KDF's own capacity is measured just before and just after.
         kdf = kdf_seconds()
         capacity_before = kdf_capacity(min(2.0, seconds))
         count = int(capacity_before * seconds) + processes
-        ready = []
-        for _ in range(count):
-            client = start_visit(app.port)
-            ready.append(("/submit", client.cookies, {"csrf_token": client.get("/check").token}))
+        visited = answered_visits(app.port, count, processes)
+        ready = [("/submit", cookies, {"csrf_token": token}) for cookies, token, _ in visited]
         shares = [ready[i::processes] for i in range(processes)]
         submit = load(app.port, "POST", shares, 0)
         limit = (capacity_before + kdf_capacity(min(2.0, seconds))) / 2
@@ -266,6 +299,7 @@ def web_figures(folder: Path, seconds: float, processes: int) -> None:
     say("question_get_ratio", round(question_rps / bare_rps, 2))
     say("question_page_bytes", len(page.encode()))
     say("kdf_ms", round(kdf * 1000, 1))
+    say("submit_answers_per_visit", round(statistics.mean(n for _, _, n in visited), 1))
     say("submit_rps", round(submit["rps"], 1))
     say("kdf_limit_rps", round(limit, 1))
     say("submit_ratio", round(submit["rps"] / limit, 2))

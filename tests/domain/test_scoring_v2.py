@@ -8,8 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.domain.questionnaire import Item, asked_items, effective_answers, load_default
-from portal.domain.scoring import Result, assess, severity
+from portal.domain.questionnaire import (
+    Item,
+    asked_items,
+    effective_answers,
+    load_default,
+    load_version,
+)
+from portal.domain.scoring import Result, acute_flags, assess, segment, severity
 
 Q = load_default()
 CONTROLLERS = {c.item for item in Q.items for c in item.skip_if + item.only_if}
@@ -68,6 +74,33 @@ def more_severe(item: Item, value: str) -> list[str]:
     if mine is None:
         return []
     return [v for v in item.option_values if (s := severity(item, v)) is not None and s > mine]
+
+
+@settings(max_examples=300, deadline=None)
+@given(people())
+def test_the_segment_alone_and_the_flags_alone_are_what_the_whole_assessment_says(
+    answers: dict[str, Any],
+) -> None:
+    # Storing a record asks only for the segment and the crisis panel only for the flags; both
+    # skip the explaining (drivers, how sure) but must never disagree with the result page.
+    whole = assess(Q, answers)
+    assert segment(Q, answers) == whole.segment
+    assert acute_flags(Q, answers) == whole.acute_flags
+
+
+def test_the_segment_alone_matches_version_1_too() -> None:
+    v1 = load_version("selfassessment", "1")
+    seen = set()
+    for pick in (0, 1, -1):
+        answers = {
+            item.id: [item.options[0].value] if item.kind == "multiple" else item.options[pick].value
+            for item in v1.items
+            if item.options
+        }
+        assert segment(v1, answers) == assess(v1, answers).segment
+        assert acute_flags(v1, answers) == assess(v1, answers).acute_flags
+        seen.add(segment(v1, answers))
+    assert len(seen) == 3, seen  # three different people, not one case three times
 
 
 @settings(max_examples=150, deadline=None)
