@@ -41,10 +41,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Any) -> None:
     # A transaction that will write takes the write lock up front and waits its turn (busy
     # timeout); a deferred one that writes after reading fails at once if another wrote meanwhile.
-    if conn.get_execution_options().get("portal_writes"):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
+    # Straight on the driver: through exec_driver_sql it cost a tenth of a ms on every request.
+    writes = conn.get_execution_options().get("portal_writes")
+    conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 # Every wait on the database ends well before gunicorn's worker timeout (30 s), so a stuck

@@ -5,9 +5,23 @@ database gives people the "try again" page instead of killed workers. No access 
 would hold client addresses and user agents.
 """
 
+import logging
 import os
+from typing import Any
+
+from gunicorn.glogging import Logger as _GunicornLogger  # type: ignore[import-untyped]
 
 from portal.logs import logging_config
+
+
+class Logger(_GunicornLogger):  # type: ignore[misc]  # gunicorn has no type hints
+    """gunicorn's logger, which builds no access line that its (silenced) access logger would
+    drop: with a logging config it built one for every request, about 2 % of a submission."""
+
+    def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
+        if self.access_log.isEnabledFor(logging.INFO):
+            super().access(resp, req, environ, request_time)
+
 
 bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
 # Sync workers: one request per process, which the KDF-bound submission wants. The default
@@ -29,3 +43,4 @@ loglevel = os.environ.get("PORTAL_LOG_LEVEL", "info")
 # user agent, referrer, query or unknown path segment); off by default.
 access_log = os.environ.get("PORTAL_ACCESS_LOG", "false").lower() == "true"
 logconfig_dict = logging_config(loglevel.upper(), access=access_log)
+logger_class = Logger

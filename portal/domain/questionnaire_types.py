@@ -143,16 +143,23 @@ class Item:
     # when one of them holds. Conditions refer to earlier items only.
     skip_if: tuple[Condition, ...] = ()
     only_if: tuple[Condition, ...] = ()
+    # Indexes made once from `options` (scoring looks options up on every answer).
+    _by_value: dict[str, Option] = field(init=False, compare=False, repr=False)
+    _values: tuple[str, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_value: dict[str, Option] = {}
+        for option in self.options:
+            by_value.setdefault(option.value, option)
+        object.__setattr__(self, "_by_value", by_value)
+        object.__setattr__(self, "_values", tuple(option.value for option in self.options))
 
     def option(self, value: str) -> Option:
-        for option in self.options:
-            if option.value == value:
-                return option
-        raise KeyError(value)
+        return self._by_value[value]
 
     @property
     def option_values(self) -> tuple[str, ...]:
-        return tuple(option.value for option in self.options)
+        return self._values
 
     def axis_maximum(self, axis: AxisName) -> float:
         """The most this item can add to an axis (0 when the item is not on that axis)."""
@@ -259,6 +266,13 @@ class Questionnaire:
     _worked_out: dict[str, object] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    _by_id: dict[str, Item] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_id: dict[str, Item] = {}
+        for item in self.items:
+            by_id.setdefault(item.id, item)  # the first, as a search in order would find
+        object.__setattr__(self, "_by_id", by_id)
 
     def worked_out(self, key: str, work: Callable[[], T]) -> T:
         """`work()` the first time `key` is asked for, the same value after that."""
@@ -267,13 +281,10 @@ class Questionnaire:
         return cast(T, self._worked_out[key])
 
     def item(self, item_id: str) -> Item:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(item_id)
+        return self._by_id[item_id]
 
     def has_item(self, item_id: str) -> bool:
-        return any(item.id == item_id for item in self.items)
+        return item_id in self._by_id
 
     def items_in(self, section_id: str) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.section == section_id)
