@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from portal.domain import certainty, scoring_rules
 from portal.domain.certainty import severity
@@ -77,7 +78,7 @@ def acute_flags(q: Questionnaire, answers: Mapping[str, RawAnswer]) -> tuple[str
 
 def _segment_only(q: Questionnaire, parsed: Mapping[str, Answer]) -> Segment | None:
     if q.scoring.model == "rules":
-        risk, capability = _rules_sides(q, parsed, explain=False)[4]
+        risk, capability = _rules_sides(q, parsed, explain=False).states
         return _segment_of(risk.needs_more, capability.needs_more)
     return _assess_average(q, parsed).segment
 
@@ -142,12 +143,20 @@ def _assess_average(q: Questionnaire, parsed: Mapping[str, Answer]) -> Result:
     )
 
 
+class _Decision(NamedTuple):
+    """Version 2's decision; the segment follows from the two axes' states alone."""
+
+    flags: tuple[str, ...]
+    instruments: tuple[InstrumentScore, ...]
+    fired: tuple[FiredRule, ...]
+    overrides: tuple[str, ...]
+    states: tuple[AxisState, AxisState]
+
+
 def _rules_sides(
     q: Questionnaire, parsed: Mapping[str, Answer], explain: bool = True
-) -> tuple[tuple[str, ...], tuple[InstrumentScore, ...], tuple[FiredRule, ...], tuple[str, ...],
-           tuple[AxisState, AxisState]]:
-    """Version 2's decision: acute flags, instrument scores, the fired rules, the overrides and
-    the two axes' states (the segment follows from the states alone)."""
+) -> _Decision:
+    """Decide both sides; `explain=False` leaves out each rule's evidence (a segment alone)."""
     flags = _acute_flags(q, parsed)
     instruments = tuple(score_instrument(q, inst, parsed) for inst in q.instruments)
     scores = {
@@ -179,7 +188,7 @@ def _rules_sides(
                 answered,
             )
         )
-    return flags, instruments, fired, overrides, (states[0], states[1])
+    return _Decision(flags, instruments, fired, overrides, (states[0], states[1]))
 
 
 def _assess_rules(q: Questionnaire, parsed: Mapping[str, Answer]) -> Result:

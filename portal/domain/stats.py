@@ -23,9 +23,8 @@ import functools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Insert, func, select
 from sqlalchemy.orm import Session
 
 from portal.db import insert_on_conflict
@@ -89,17 +88,19 @@ _COUNT_KEY = ("month", "event", "segment", "outcome", "language", "assisted")
 
 def _bump(session: Session, **key: object) -> None:
     values = {"segment": "", "outcome": "", "language": "", "assisted": False, **key, "count": 1}
-    session.connection().execute(_bump_for(session.get_bind().dialect.name), values)
+    connection = session.connection()
+    connection.execute(_bump_for(connection.dialect.name), values)
 
 
 @functools.cache
-def _bump_for(dialect: str) -> Any:
+def _bump_for(dialect: str) -> Insert:
     # One statement: a new row starts at 1, an existing one counts up (the unique key). Built
     # once per dialect, the key given as parameters (every submission runs it).
     table = MonthlyCount.__table__
-    return insert_on_conflict(dialect)(table).on_conflict_do_update(
+    statement: Insert = insert_on_conflict(dialect)(table).on_conflict_do_update(
         index_elements=list(_COUNT_KEY), set_={"count": table.c["count"] + 1}
     )
+    return statement
 
 
 def count_assessment(

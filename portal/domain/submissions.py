@@ -117,7 +117,8 @@ def store(
     # RETURNING gives a row only when this call inserted it (not a double tap's duplicate).
     # Core statements on the table, not the ORM: every submission runs this, and the ORM's
     # bulk path costs more than the rest of storing together.
-    inserted = session.connection().execute(_insert_ignoring_duplicate(session), values).first()
+    connection = session.connection()
+    inserted = connection.execute(_insert_for(connection.dialect.name), values).first()
     if inserted is not None:
         made = Stored(*inserted)
         if on_new is not None:
@@ -204,10 +205,6 @@ def _aad(lookup_key: bytes, questionnaire_id: str, version: str) -> bytes:
 
 def _find(session: Session, where: ColumnElement[bool]) -> Submission | None:
     return session.scalars(select(Submission).where(where)).one_or_none()
-
-
-def _insert_ignoring_duplicate(session: Session) -> Insert:
-    return _insert_for(session.get_bind().dialect.name)
 
 
 @functools.cache
