@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import Flask
+from markupsafe import Markup
 
 
 def register_blueprints(app: Flask) -> None:
@@ -50,11 +52,26 @@ KEPT_ARGS = {
 def register_template_helpers(app: Flask) -> None:
     from urllib.parse import urlencode
 
-    from flask import request
+    from flask import g, request
 
     from portal.i18n import LANGUAGES, NATIVE_NAMES, lang, long_date
     from portal.web.present import two_lines
     from portal.web.redirects import path_of_request
+
+    # Page parts that depend on nothing but the language (and the arguments naming them), made
+    # once per language and worker: the footer, the exit link, the script tag. A question page
+    # spent about a third of its template time re-translating them. What may stand inside such
+    # a part is checked by tests/web/test_fragments.py.
+    fragments: dict[tuple[object, ...], Markup] = {}
+
+    def once_per_language(*key: object, caller: Callable[[], str]) -> Markup:
+        full = (lang(), *key)
+        found = fragments.get(full)
+        if found is None:
+            found = fragments[full] = Markup(caller())  # noqa: S704 - rendered by our template
+        return found
+
+    app.jinja_env.globals["once_per_language"] = once_per_language
 
     def lang_url(code: str) -> str:
         """The same page in another language (a plain link: works with JavaScript off).
@@ -62,9 +79,12 @@ def register_template_helpers(app: Flask) -> None:
         Only known, harmless query arguments are carried over: echoing arbitrary request text
         into pages that hold a client's code would invite compression attacks (BREACH).
         """
-        args = {k: v for k, v in request.args.items() if KEPT_ARGS.get(k, _NEVER).fullmatch(v)}
-        args["lang"] = code
-        return f"{path_of_request(request.path)}?{urlencode(args)}"
+        here = g.get("_portal_lang_url")
+        if here is None:  # worked out once per page, not once per language
+            kept = {k: v for k, v in request.args.items() if KEPT_ARGS.get(k, _NEVER).fullmatch(v)}
+            here = g._portal_lang_url = (path_of_request(request.path), kept)
+        path, kept = here
+        return f"{path}?{urlencode({**kept, 'lang': code})}"
 
     # An axis title of the 2×2 picture: two lines rather than cut (about 38 characters fit in
     # one). A Jinja global, so the imported macros of shared/result.html see it.

@@ -43,7 +43,9 @@ class Staff(UserMixin):
 
 @bp.record_once
 def _set_up(state: BlueprintSetupState) -> None:
-    login_manager.init_app(state.app)
+    # No template reads current_user: without its context processor a client's page does not
+    # look up a signed-in account it never has.
+    login_manager.init_app(state.app, add_context_processor=False)
     # Argon2 at full cost; tests run the same algorithm at a tiny cost to stay fast.
     state.app.extensions["portal.password_hasher"] = accounts.password_hasher(
         cheap=state.app.config["TESTING"]
@@ -97,6 +99,9 @@ def admin_only(view: F) -> F:
 
 @bp.app_context_processor
 def _staff_globals() -> dict[str, object]:
+    # A client's page never has a signed-in account: no account lookup without its session key.
+    if "_user_id" not in session:
+        return {"staff": None}
     return {"staff": staff() if current_user.is_authenticated else None}
 
 
