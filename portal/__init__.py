@@ -111,6 +111,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     # An SQL error's message must not carry its parameters (a typed user name, a password).
     engine.hide_parameters = True
     app.extensions["portal.engine"] = engine
+    app.extensions["portal.engines"] = [engine]  # every pool this app holds (after_fork)
     app.extensions["portal.sessionmaker"] = make_session_factory(engine)
     # Requests that may write: made once (an engine with options per request cost 0.1 ms).
     app.extensions["portal.write_sessionmaker"] = make_session_factory(write_engine(engine))
@@ -139,6 +140,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         if engine.dialect.name == "sqlite":  # visits need no fsync per write; records do
             session_engine = make_engine(settings.database_url, durable=False)
         store = SqlSessionStore(session_engine, now)
+        if session_engine is not engine:
+            app.extensions["portal.engines"].append(session_engine)
 
     def lifetime(session: VisitSessionData) -> int:
         minutes = settings.staff_idle_minutes if "_user_id" in session else settings.visit_minutes
@@ -185,3 +188,28 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     return app
+
+
+def warm_up(app: Any) -> None:
+    """Compile every template and load every language's catalogue now, not at the first
+    request that needs them: run in a forking server's master, before its workers exist."""
+    if not isinstance(app, Flask) or "portal.settings" not in app.extensions:
+        return  # not the portal (the benchmark's bare page runs with this config too)
+    from flask_babel import force_locale, get_translations
+
+    from portal.i18n import LANGUAGES
+
+    for name in app.jinja_env.list_templates(extensions=["html"]):
+        app.jinja_env.get_template(name)
+    with app.test_request_context("/"):
+        for code in LANGUAGES:
+            with force_locale(code):
+                get_translations()
+
+
+def after_fork(app: Any) -> None:
+    """In a newly forked worker: drop the database connections inherited from the parent, so
+    two processes never share one (SQLAlchemy's advice for os.fork). None are expected, since
+    setting up opens none, but a pool must never be shared by accident."""
+    for engine in getattr(app, "extensions", {}).get("portal.engines", ()):
+        engine.dispose(close=False)
