@@ -111,7 +111,6 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     # An SQL error's message must not carry its parameters (a typed user name, a password).
     engine.hide_parameters = True
     app.extensions["portal.engine"] = engine
-    app.extensions["portal.engines"] = [engine]  # every pool this app holds (after_fork)
     app.extensions["portal.sessionmaker"] = make_session_factory(engine)
     # Requests that may write: made once (an engine with options per request cost 0.1 ms).
     app.extensions["portal.write_sessionmaker"] = make_session_factory(write_engine(engine))
@@ -133,15 +132,15 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         return cast(dt.datetime, app.extensions["portal.clock"]())
 
     store: SessionStore
+    session_engine = engine
     if redis_client is not None:
         store = RedisSessionStore(redis_client, now=now)
     else:
-        session_engine = engine
         if engine.dialect.name == "sqlite":  # visits need no fsync per write; records do
             session_engine = make_engine(settings.database_url, durable=False)
         store = SqlSessionStore(session_engine, now)
-        if session_engine is not engine:
-            app.extensions["portal.engines"].append(session_engine)
+    # Every pool this app holds, for after_fork.
+    app.extensions["portal.engines"] = [engine] if session_engine is engine else [engine, session_engine]
 
     def lifetime(session: VisitSessionData) -> int:
         minutes = settings.staff_idle_minutes if "_user_id" in session else settings.visit_minutes

@@ -47,9 +47,9 @@ logger_class = Logger
 
 # The app is set up once, in the master, and every worker is forked from it. A worker replaced
 # after max_requests (or after a crash) then starts at once, where before each one imported and
-# set up the whole portal again: about 0.6 s of CPU, spent every few thousand requests by every
-# worker (measured: tests/bench/run.py). No database connection is made while setting up, and
-# each worker drops any pooled connection it inherited (post_fork below).
+# set up the whole portal again: about 0.6 s of CPU (`import wsgi` and a first page), spent
+# every few thousand requests by every worker. No database connection is made while setting up,
+# and each worker drops any pooled connection it inherited (post_fork below).
 preload_app = True
 
 
