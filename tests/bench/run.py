@@ -176,6 +176,63 @@ def kdf_seconds() -> float:
     return statistics.median(runs)
 
 
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far, or None if it is gone."""
+    fields = _stat(pid)
+    return None if fields is None else (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def reaped_children_cpu(pid: int) -> float:
+    """CPU seconds of the children `pid` has reaped so far (a gunicorn master: its old workers)."""
+    fields = _stat(pid)
+    assert fields is not None, f"process {pid} is gone"
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has been busy (all cores, idle and I/O wait left out)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:8]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuAccount:
+    """Where the CPU of a phase went, in seconds: gunicorn's workers (a worker replaced
+    meanwhile after max_requests included: the master has reaped it, so its CPU shows in the
+    master's children), the load generator (this process's children, reaped by `load`), and the
+    machine as a whole."""
+
+    def __init__(self, app: Gunicorn) -> None:
+        self.app = app
+        self.workers = self._workers()
+        self.reaped = reaped_children_cpu(app.process.pid)
+        times = os.times()
+        self.children = times.children_user + times.children_system
+        self.busy = machine_busy()
+
+    def _workers(self) -> dict[int, float]:
+        found = {pid: process_cpu(pid) for pid in self.app.worker_pids()}
+        return {pid: cpu for pid, cpu in found.items() if cpu is not None}
+
+    def spent(self) -> dict[str, float]:
+        workers = self._workers()
+        reaped = reaped_children_cpu(self.app.process.pid) - self.reaped
+        times = os.times()
+        load = times.children_user + times.children_system - self.children
+        busy = machine_busy() - self.busy
+        # Each worker's CPU in the phase: alive at both ends, the difference; started during it,
+        # all of it; ended during it, what the master reaped less what it had at the start.
+        spent = sum(cpu - self.workers.get(pid, 0.0) for pid, cpu in workers.items())
+        spent += reaped - sum(cpu for pid, cpu in self.workers.items() if pid not in workers)
+        return {"workers": spent, "load": load, "machine": busy}
+
+
 def rss_mb(pids: list[int]) -> float:
     sizes = []
     for pid in pids:
@@ -264,16 +321,32 @@ def web_figures(folder: Path, seconds: float, processes: int) -> None:
                     total["5xx"] += result["5xx"]
         bare.stop()
         bare = None
-        # Submissions: answered visits made beforehand, so only the submissions are timed; the
-        # KDF's own capacity is measured just before and just after.
+        # Submissions: answered visits made beforehand, so only the submissions are timed. The
+        # KDF's own capacity is measured in two-second slices alternating with two-second slices
+        # of submissions (every submission slice between two capacity slices), so a change in
+        # the machine's speed during the run hits both sides.
         kdf = kdf_seconds()
-        capacity_before = kdf_capacity(min(2.0, seconds))
-        count = int(capacity_before * seconds) + processes
-        visited = answered_visits(app.port, count, processes)
+        slices = max(2, int(seconds) // 2)
+        per_slice = int(kdf_capacity(1.0) * 2.0) + processes
+        visited = answered_visits(app.port, per_slice * slices, processes)
         ready = [("/submit", cookies, {"csrf_token": token}) for cookies, token, _ in visited]
-        shares = [ready[i::processes] for i in range(processes)]
-        submit = load(app.port, "POST", shares, 0)
-        limit = (capacity_before + kdf_capacity(min(2.0, seconds))) / 2
+        capacities = [kdf_capacity(2.0)]
+        submit = {"done": 0.0, "time": 0.0, "5xx": 0.0}
+        spent = {"workers": 0.0, "load": 0.0, "machine": 0.0}
+        for index in range(slices):
+            part = ready[index * per_slice:(index + 1) * per_slice]
+            account = CpuAccount(app)
+            began = time.monotonic()
+            result = load(app.port, "POST", [part[i::processes] for i in range(processes)], 0)
+            submit["time"] += time.monotonic() - began
+            for name, value in account.spent().items():
+                spent[name] += value
+            submit["done"] += result["done"]
+            submit["5xx"] += result["5xx"]
+            capacities.append(kdf_capacity(2.0))
+        submit["rps"] = submit["done"] / submit["time"]
+        submit_cpu = {name: round(1000 * value / submit["done"], 2) for name, value in spent.items()}
+        limit = statistics.mean(capacities)
         # Staff under client load: people answering (every answer a session write) while a
         # professional signs in and redeems, again and again.
         answering = []
@@ -296,19 +369,27 @@ def web_figures(folder: Path, seconds: float, processes: int) -> None:
     bare_rps = base["done"] / base["time"]
     say("question_get_rps", round(question_rps, 1))
     say("bare_page_rps", round(bare_rps, 1))
-    say("question_get_ratio", round(question_rps / bare_rps, 2))
+    # Three decimals: a goal (>= 0.6, >= 0.8) is never met by rounding.
+    say("question_get_ratio", round(question_rps / bare_rps, 3))
     say("question_page_bytes", len(page.encode()))
     say("kdf_ms", round(kdf * 1000, 1))
     say("submit_answers_per_visit", round(statistics.mean(n for _, _, n in visited), 1))
     say("submit_rps", round(submit["rps"], 1))
     say("kdf_limit_rps", round(limit, 1))
-    say("submit_ratio", round(submit["rps"] / limit, 2))
+    say("submit_ratio", round(submit["rps"] / limit, 3))
+    # Why the ratio is what it is: CPU per submission, against the derivation's own cost per
+    # core at capacity. The ratio cannot pass derivation / machine (the cores are all busy).
+    cores = min(WORKERS, os.cpu_count() or 1)
+    say("submit_cpu_ms_derivation_per_core", round(1000 * cores / limit, 2))
+    say("submit_cpu_ms_workers", submit_cpu["workers"])
+    say("submit_cpu_ms_load_generator", submit_cpu["load"])
+    say("submit_cpu_ms_machine", submit_cpu["machine"])
     say("rss_mb_per_worker", round(rss, 1))
     fives = sum(1 for s in staff.statuses if s >= 500)
     say("staff_requests_under_client_load", len(staff.statuses))
     say("staff_5xx_under_client_load", fives)
     say("answer_post_rps_during_staff", round(answers["rps"], 1))
-    say("client_5xx_under_load", int(ours["5xx"]) + submit["5xx"] + answers["5xx"])
+    say("client_5xx_under_load", int(ours["5xx"] + submit["5xx"] + answers["5xx"]))
 
 
 def raw_engine(url: str, schema: str | None) -> Any:
