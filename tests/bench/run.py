@@ -378,7 +378,7 @@ def web_figures(folder: Path, seconds: float, processes: int) -> None:
     say("kdf_limit_rps", round(limit, 1))
     say("submit_ratio", round(submit["rps"] / limit, 3))
     # Why the ratio is what it is: CPU per submission, against the derivation's own cost per
-    # core at capacity. The ratio cannot pass derivation / machine (the cores are all busy).
+    # core at capacity. With both cores busy the ratio comes to about derivation / machine.
     cores = min(WORKERS, os.cpu_count() or 1)
     say("submit_cpu_ms_derivation_per_core", round(1000 * cores / limit, 2))
     say("submit_cpu_ms_workers", submit_cpu["workers"])
