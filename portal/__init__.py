@@ -160,6 +160,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     Babel(app, locale_selector=i18n.select_locale)
     i18n.install_template_gettext(app)
     CSRFProtect(app)
+    security.install_csrf_token(app)
     app.extensions["portal.keyring"] = settings.code_keyring()
     counters: Counters = (
         RedisCounters(redis_client)

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -147,6 +148,45 @@ class BoundedIntConverter(IntegerConverter):
 # C0 control characters and DEL other than tab, CR and LF: no honest form or address holds
 # them, PostgreSQL refuses NUL in text, and a terminal or log reader may act on them.
 _CONTROL = frozenset(chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+
+
+# The signed form of each recent visit's CSRF token, per worker: {(secret, token): signed}.
+_SIGNED_CSRF: dict[tuple[object, str], str] = {}
+_SIGNED_CSRF_MAX = 2048
+
+
+def csrf_token() -> str:
+    """Flask-WTF's `generate_csrf`, with the signed token of a visit kept for its next pages.
+
+    Signing is most of a page's CSRF cost: itsdangerous builds a serializer and tries zlib on
+    every token (about 90 µs a page, more than the rest of the session's handling). The raw
+    token is derived from the visit's id (portal/sessions.py) and WTF_CSRF_TIME_LIMIT is None,
+    so the signature's timestamp is never checked and one signed form serves every page of the
+    visit. The worker already holds the secret the raw tokens come from: keeping their signed
+    forms exposes nothing more.
+    """
+    if "csrf_token" in g:
+        return str(g.csrf_token)
+    # [], not .get(): reading it marks the token as shown (portal/sessions.py keeps the id).
+    raw = session["csrf_token"] if "csrf_token" in session else None  # noqa: SIM401
+    secret: object = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    signed = _SIGNED_CSRF.get((secret, raw)) if isinstance(raw, str) else None
+    if signed is None:
+        signed = str(generate_csrf())
+        if len(_SIGNED_CSRF) >= _SIGNED_CSRF_MAX:
+            _SIGNED_CSRF.clear()  # bounded; a visit's next page signs its token again
+        _SIGNED_CSRF[(secret, str(session["csrf_token"]))] = signed
+    g.csrf_token = signed
+    return signed
+
+
+def install_csrf_token(app: Flask) -> None:
+    """Templates' `csrf_token()`. After CSRFProtect(app), which puts Flask-WTF's own both in
+    the globals and in a context processor (the later context processor wins)."""
+    if app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        return  # timed tokens must be signed afresh
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
 
 
 def has_control_characters(values: Iterable[str]) -> bool:
