@@ -85,14 +85,19 @@ def _hammer(port: int, requests: list[bytes], seconds: float) -> tuple[int, int,
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
                 conn.sendall(raw)
-                first = conn.recv(65536)
+                head = conn.recv(65536)
+                while len(head) < 12 and (more := conn.recv(65536)):
+                    head += more
                 while conn.recv(65536):
                     pass
         except OSError:
             errors += 1
             continue
+        if not head.startswith(b"HTTP/1."):  # closed without an answer
+            errors += 1
+            continue
         done += 1
-        five += first[9:10] == b"5"  # "HTTP/1.1 503 ..."
+        five += head[9:10] == b"5"  # "HTTP/1.1 503 ..."
     return done, errors, five
 
 
