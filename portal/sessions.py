@@ -33,7 +33,7 @@ from sqlalchemy import Engine, bindparam, delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
 
 from portal.clock import utc_now
-from portal.db import write_engine
+from portal.db import Unavailable, on_sqlite_driver, write_engine
 from portal.models import VisitSession
 
 
@@ -152,32 +152,10 @@ class SqlSessionStore:
         )
 
     def _on_sqlite(self, work: Callable[[sqlite3.Cursor], Any], write: bool = False) -> Any:
-        """`work` on a pooled driver connection (SQLite only): every page reads the session and
-        every answer writes it, and SQLAlchemy's layers cost more than SQLite does. A write
-        takes the lock up front (BEGIN IMMEDIATE; portal/db.py turns pysqlite's own
-        transaction handling off) and commits or rolls back before the connection goes back."""
-        raw = self.engine.raw_connection()
         try:
-            cursor = cast(sqlite3.Cursor, raw.cursor())
-            try:
-                if not write:
-                    return work(cursor)
-                cursor.execute("BEGIN IMMEDIATE")
-                try:
-                    done = work(cursor)
-                except BaseException:
-                    cursor.execute("ROLLBACK")
-                    raise
-                cursor.execute("COMMIT")
-                return done
-            finally:
-                cursor.close()
-        except sqlite3.OperationalError as error:
-            if str(error).startswith(("no such table", "no such column")):
-                raise  # a schema that is not at head: a bug, not an outage
+            return on_sqlite_driver(self.engine, work, write)
+        except Unavailable as error:
             raise StoreUnavailable(str(error)) from error
-        finally:
-            raw.close()  # back to the pool
 
     def touch(self, key: str, seconds: int) -> None:
         now = self.now()
@@ -324,7 +302,7 @@ class VisitSessionData(CallbackDict[str, Any], SessionMixin):
         self.rotate = True
 
 
-class StoreUnavailable(Exception):
+class StoreUnavailable(Unavailable):
     """The session store did not answer in time; the person gets the 'try again' page."""
 
 
@@ -488,13 +466,20 @@ class ServerSideSessionInterface(SessionInterface):
         diff = changes(before, keep)
         if diff:
             sealed_sid = sid
+            # What this request read, already opened: if the row still holds exactly that
+            # blob, nobody wrote meanwhile and it need not be decrypted and parsed again. Used
+            # once (a store that retries calls merge again, e.g. Redis after a conflict).
+            unchanged = [] if session.loaded is None else [(session.loaded.blob, before)]
 
             def merge(current: bytes | None) -> bytes | None:
                 if current is None:
                     if existed:
                         return None  # ended meanwhile (finished, left): do not bring it back
                     base: dict[str, Any] = {}
+                elif unchanged and unchanged[0][0] == current:
+                    base = unchanged.pop()[1]
                 else:
+                    unchanged.clear()
                     base = self._unseal(sealed_sid, current) or {}
                     base.pop(CSRF_KEY, None)
                 apply_changes(base, diff)

@@ -36,6 +36,7 @@ __all__ = [
     "parse_answers",
     "score_instrument",
     "segment",
+    "segment_of_asked",
     "severity",
 ]
 
@@ -69,6 +70,12 @@ def segment(q: Questionnaire, answers: Mapping[str, RawAnswer]) -> Segment | Non
     """The provisional segment alone, as `assess` gives it, without the work of explaining it
     (drivers, how sure): what storing a record needs."""
     return _segment_only(q, effective_answers(q, parse_answers(q, answers)))
+
+
+def segment_of_asked(q: Questionnaire, answers: Mapping[str, RawAnswer]) -> Segment | None:
+    """As `segment`, for answers already limited to the items this person was asked
+    (`effective_answers`): the skip logic is not worked out a second time."""
+    return _segment_only(q, parse_answers(q, answers))
 
 
 def acute_flags(q: Questionnaire, answers: Mapping[str, RawAnswer]) -> tuple[str, ...]:

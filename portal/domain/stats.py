@@ -87,9 +87,8 @@ _COUNT_KEY = ("month", "event", "segment", "outcome", "language", "assisted")
 
 
 def _bump(session: Session, **key: object) -> None:
-    values = {"segment": "", "outcome": "", "language": "", "assisted": False, **key, "count": 1}
     connection = session.connection()
-    connection.execute(_bump_for(connection.dialect.name), values)
+    connection.execute(_bump_for(connection.dialect.name), bump_values(key))
 
 
 @functools.cache
@@ -107,14 +106,35 @@ def count_assessment(
     session: Session, *, day: dt.date, segment: str | None, language: str, assisted: bool
 ) -> None:
     """One finished self-assessment (flushes; the caller commits with the record)."""
-    _bump(
-        session,
-        month=month_of(day),
-        event="assessment",
-        segment=segment or NONE,
-        language=language,
-        assisted=assisted,
-    )
+    _bump(session, **assessment_key(day=day, segment=segment, language=language, assisted=assisted))
+
+
+def assessment_key(
+    *, day: dt.date, segment: str | None, language: str, assisted: bool
+) -> dict[str, object]:
+    """The counter a finished self-assessment counts up (its row's unique key)."""
+    return {
+        "month": month_of(day),
+        "event": "assessment",
+        "segment": segment or NONE,
+        "language": language,
+        "assisted": assisted,
+    }
+
+
+def count(session: Session, key: Mapping[str, object]) -> None:
+    """Count one up on the counter `key` (flushes; the caller commits)."""
+    _bump(session, **key)
+
+
+def bump_values(key: Mapping[str, object]) -> dict[str, object]:
+    """The parameters of `bump_statement` for the counter `key`."""
+    return {"segment": "", "outcome": "", "language": "", "assisted": False, **key, "count": 1}
+
+
+def bump_statement(dialect: str) -> Insert:
+    """Count one up on the counter, or start it at 1 (parameters: `bump_values`)."""
+    return _bump_for(dialect)
 
 
 def day_band(days: int) -> str:

@@ -14,18 +14,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Mapping
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Insert, select
+from sqlalchemy import ColumnElement, CursorResult, Engine, Insert, bindparam, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
-from portal.db import insert_on_conflict
+from portal.db import insert_on_conflict, on_sqlite_driver
+from portal.domain import stats
 from portal.domain.codes import ClientCode, CodeError, InvalidCode
 from portal.domain.keys import CodeKeyring, CodeKeys, seal, unseal
-from portal.models import Submission
+from portal.models import Submission, new_record_id
 
 __all__ = [
     "ExpiredCode",
@@ -39,6 +41,7 @@ __all__ = [
     "open_with_keys",
     "purge_expired",
     "store",
+    "store_and_count",
 ]
 
 
@@ -77,6 +80,164 @@ _STORED_COLUMNS = tuple(
 )
 
 
+def store_and_count(
+    session: Session,
+    *,
+    keys: CodeKeys,
+    answers: Mapping[str, object],
+    questionnaire_id: str,
+    version: str,
+    language: str,
+    assisted: bool,
+    provisional_segment: str | None,
+    today: dt.date,
+    days: int,
+) -> Stored:
+    """What a finished visit does: `store` the record, count the assessment for statistics
+    once (not again for a double tap's duplicate) and **commit** both together.
+
+    On SQLite, when `session` has not begun a transaction, the statements (the same ones
+    `store` and `stats` run, compiled once) go straight to the driver connection in one
+    BEGIN IMMEDIATE ... COMMIT: every submission runs them, and SQLAlchemy's session and
+    execution layers cost more than SQLite itself does there (about 0.64 ms against 0.29 ms of
+    CPU for the record, its count and the commit, measured warm here). A busy database raises
+    `portal.db.Unavailable`. Elsewhere (PostgreSQL, or a transaction already open) the same
+    happens on the session.
+    """
+    values = _record_values(
+        keys=keys,
+        answers=answers,
+        questionnaire_id=questionnaire_id,
+        version=version,
+        language=language,
+        assisted=assisted,
+        provisional_segment=provisional_segment,
+        today=today,
+        days=days,
+    )
+    counter = stats.assessment_key(
+        day=today, segment=provisional_segment, language=language, assisted=assisted
+    )
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite" and not session.in_transaction():
+        return cast(
+            Stored,
+            on_sqlite_driver(
+                cast(Engine, bind),
+                lambda cursor: _store_on_driver(cursor, values, counter),
+                write=True,
+            ),
+        )
+    made = _store_values(session, values, on_new=lambda _row: stats.count(session, counter))
+    session.commit()
+    return made
+
+
+def _record_values(
+    *,
+    keys: CodeKeys,
+    answers: Mapping[str, object],
+    questionnaire_id: str,
+    version: str,
+    language: str,
+    assisted: bool,
+    provisional_segment: str | None,
+    today: dt.date,
+    days: int,
+) -> dict[str, Any]:
+    """The new row's columns: the answers and the segment sealed under the code's keys."""
+    payload = {"answers": dict(answers), "segment": provisional_segment}
+    return {
+        "lookup_key": keys.lookup,
+        "sealed_answers": seal(
+            keys.seal, padded(payload), _aad(keys.lookup, questionnaire_id, version)
+        ),
+        "created_on": today,
+        "expires_on": today + dt.timedelta(days=days),
+        "questionnaire_id": questionnaire_id,
+        "questionnaire_version": version,
+        "language": language,
+        "assisted": assisted,
+    }
+
+
+def _store_on_driver(
+    cursor: sqlite3.Cursor, values: Mapping[str, Any], counter: Mapping[str, object]
+) -> Stored:
+    insert, select_stored, bump = _driver_statements()
+    row = cursor.execute(*insert.bound({**values, "id": new_record_id()})).fetchone()
+    if row is not None:
+        cursor.execute(*bump.bound(stats.bump_values(counter)))
+    else:  # a double tap's duplicate: the record the first one made, counted once
+        row = cursor.execute(*select_stored.bound({"lookup_key": values["lookup_key"]})).fetchone()
+        if row is None:  # pragma: no cover - the lock is held from BEGIN IMMEDIATE on
+            raise RuntimeError("the stored submission is missing")
+    return _stored_from_sqlite(row)
+
+
+def _stored_from_sqlite(row: Sequence[Any]) -> Stored:
+    # Columns in _STORED_COLUMNS' order; SQLite gives dates as ISO text and booleans as 0/1.
+    id_, created_on, expires_on, questionnaire_id, version, language, assisted = row
+    return Stored(
+        int(id_),
+        dt.date.fromisoformat(created_on),
+        dt.date.fromisoformat(expires_on),
+        questionnaire_id,
+        version,
+        language,
+        bool(assisted),
+    )
+
+
+@dataclass(frozen=True)
+class _DriverStatement:
+    """A SQLAlchemy statement compiled once for SQLite: its text and its parameters' order."""
+
+    sql: str
+    order: tuple[str, ...]
+    literals: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, statement: Any) -> _DriverStatement:
+        from sqlalchemy.dialects import sqlite
+
+        compiled = statement.compile(dialect=sqlite.dialect())
+        order = tuple(compiled.positiontup or ())
+        # Parameters the statement holds itself (e.g. the 1 of "count + 1").
+        literals = {
+            name: bind.value
+            for name, bind in compiled.binds.items()
+            if name in order and not bind.required and bind.value is not None
+        }
+        return cls(compiled.string, order, literals)
+
+    def bound(self, values: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        merged = {**self.literals, **values}
+        return self.sql, [_sqlite_value(merged.get(name)) for name in self.order]
+
+
+def _sqlite_value(value: Any) -> Any:
+    # As SQLAlchemy's SQLite types store them: a date as ISO text (sqlite3's own date adapter
+    # is deprecated), a boolean as 0/1.
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+@functools.cache
+def _driver_statements() -> tuple[_DriverStatement, _DriverStatement, _DriverStatement]:
+    table = Submission.__table__
+    return (
+        _DriverStatement.of(_insert_for("sqlite")),
+        _DriverStatement.of(
+            select(*_STORED_COLUMNS).where(table.c.lookup_key == bindparam("lookup_key"))
+        ),
+        _DriverStatement.of(stats.bump_statement("sqlite")),
+    )
+
+
 def store(
     session: Session,
     *,
@@ -98,19 +259,23 @@ def store(
     A double tap or a re-sent POST carries the same code, so a record that already holds this
     lookup key is returned as it is, even when the two requests race each other.
     """
-    payload = {"answers": dict(answers), "segment": provisional_segment}
-    values = {
-        "lookup_key": keys.lookup,
-        "sealed_answers": seal(
-            keys.seal, padded(payload), _aad(keys.lookup, questionnaire_id, version)
-        ),
-        "created_on": today,
-        "expires_on": today + dt.timedelta(days=days),
-        "questionnaire_id": questionnaire_id,
-        "questionnaire_version": version,
-        "language": language,
-        "assisted": assisted,
-    }
+    values = _record_values(
+        keys=keys,
+        answers=answers,
+        questionnaire_id=questionnaire_id,
+        version=version,
+        language=language,
+        assisted=assisted,
+        provisional_segment=provisional_segment,
+        today=today,
+        days=days,
+    )
+    return _store_values(session, values, on_new)
+
+
+def _store_values(
+    session: Session, values: Mapping[str, Any], on_new: Callable[[Stored], None] | None
+) -> Stored:
     # Insert-or-ignore instead of catching IntegrityError under a SAVEPOINT: with the pysqlite
     # driver as portal/db.py sets it up, releasing a SAVEPOINT opened before any write COMMITS
     # the outer transaction, which would break "never commit" on SQLite.
@@ -125,7 +290,7 @@ def store(
             on_new(made)  # e.g. count it for statistics exactly once, whatever the double taps
         return made
     found = session.execute(
-        select(*_STORED_COLUMNS).where(Submission.__table__.c.lookup_key == keys.lookup)
+        select(*_STORED_COLUMNS).where(Submission.__table__.c.lookup_key == values["lookup_key"])
     ).first()
     if found is None:  # pragma: no cover - a racing insert just put it there
         raise RuntimeError("the stored submission is missing")

@@ -7,7 +7,7 @@ from typing import Any, cast
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from portal.domain import codes, scoring, stats, submissions
+from portal.domain import codes, scoring, submissions
 from portal.domain.keys import CodeKeys
 from portal.domain.questionnaire import (
     Answer,
@@ -235,12 +235,12 @@ def submit() -> Response | tuple[str, int]:
     # (e.g. drug questions after choosing "none") is neither stored nor scored.
     asked = effective_answers(q, _parsed(visit["answers"]))
     answers: dict[str, Any] = {k: v for k, v in visit["answers"].items() if k in asked}
-    provisional = scoring.segment(q, answers)
+    provisional = scoring.segment_of_asked(q, answers)
     segment = None if provisional is None else str(provisional)
     code = codes.parse_code(visit["code"])
     config = settings()
     keys = keyring().keys(code)
-    submissions.store(
+    submissions.store_and_count(
         db(),
         keys=keys,
         answers=answers,
@@ -251,15 +251,7 @@ def submit() -> Response | tuple[str, int]:
         provisional_segment=segment,
         today=today(),
         days=config.code_days,
-        on_new=lambda row: stats.count_assessment(
-            db(),
-            day=row.created_on,
-            segment=segment,
-            language=row.language,
-            assisted=row.assisted,
-        ),
     )
-    db().commit()
     # From here on the visit holds no answers: only the code, so the result can be shown again.
     session.pop(VISIT)
     session[DONE] = code.canonical

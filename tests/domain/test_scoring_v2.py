@@ -15,7 +15,7 @@ from portal.domain.questionnaire import (
     load_default,
     load_version,
 )
-from portal.domain.scoring import Result, acute_flags, assess, segment, severity
+from portal.domain.scoring import Result, acute_flags, assess, segment, segment_of_asked, severity
 
 Q = load_default()
 CONTROLLERS = {c.item for item in Q.items for c in item.skip_if + item.only_if}
@@ -86,6 +86,12 @@ def test_the_segment_alone_and_the_flags_alone_are_what_the_whole_assessment_say
     whole = assess(Q, answers)
     assert segment(Q, answers) == whole.segment
     assert acute_flags(Q, answers) == whole.acute_flags
+    # As a submission scores it: the answers limited to the asked items first (None kept, as
+    # the visit keeps a skip), then the skip logic not worked out again.
+    kept = {item.id for item in asked_items(Q, {k: tuple(v) if isinstance(v, list) else v
+                                                 for k, v in answers.items()})}
+    asked_only = {k: v for k, v in answers.items() if k in kept}
+    assert segment_of_asked(Q, asked_only) == whole.segment
 
 
 def test_the_segment_alone_matches_version_1_too() -> None:

@@ -10,21 +10,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy import Engine, event, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from portal.config import Settings
-from portal.db import Base, make_session_factory
+from portal.db import Base, Unavailable, make_engine, make_session_factory, write_engine
 from portal.domain.codes import ClientCode, new_code
+from portal.domain.stats import count_assessment
 from portal.domain.submissions import (
     ExpiredCode,
+    Stored,
     UnknownCode,
     delete,
     open_submission,
     purge_expired,
     store,
+    store_and_count,
 )
-from portal.models import Account, Review, Submission
+from portal.models import Account, MonthlyCount, Review, Submission
 
 TODAY = dt.date(2026, 3, 2)
 ANSWERS: dict[str, object] = {
@@ -297,3 +300,102 @@ def test_the_database_holds_neither_the_code_nor_any_answer(
     for blob in stored:
         for form in _answer_forms():
             assert form not in blob
+
+
+# --------------------------------------------------------------- store_and_count (a visit's end)
+
+
+def _store_and_count(session: Session, settings: Settings, code: ClientCode) -> Stored:
+    return store_and_count(
+        session,
+        keys=settings.code_keyring().keys(code),
+        answers=ANSWERS,
+        questionnaire_id="core",
+        version="1.0",
+        language="sv",
+        assisted=True,
+        provisional_segment="supported",
+        today=TODAY,
+        days=settings.code_days,
+    )
+
+
+def _assessments(session: Session) -> dict[tuple[str, str, str, bool], int]:
+    rows = session.execute(
+        select(
+            MonthlyCount.month,
+            MonthlyCount.segment,
+            MonthlyCount.language,
+            MonthlyCount.assisted,
+            MonthlyCount.count,
+        ).where(MonthlyCount.event == "assessment")
+    )
+    return {(m, s, lang, a): n for m, s, lang, a, n in rows}
+
+
+def test_store_and_count_commits_a_record_that_opens_and_counts_it_once(
+    db_engine: Engine, settings: Settings
+) -> None:
+    """On SQLite this is the driver-connection path; it must store exactly what `store` does."""
+    factory = make_session_factory(write_engine(db_engine))
+    code, other = new_code(), new_code()
+    with factory() as session:
+        made = _store_and_count(session, settings, code)
+        again = _store_and_count(session, settings, code)  # a double tap: the same record
+        _store_and_count(session, settings, other)
+    assert made == again
+    assert made.created_on == TODAY and made.expires_on == TODAY + dt.timedelta(days=settings.code_days)
+    assert (made.questionnaire_id, made.questionnaire_version, made.language, made.assisted) == (
+        "core", "1.0", "sv", True
+    )
+    with make_session_factory(db_engine)() as session:  # a new session: it was committed
+        opened = _open(session, settings, code)
+        assert opened.answers == ANSWERS and opened.provisional_segment == "supported"
+        assert opened.submission.id == made.id and opened.submission.assisted is True
+        assert opened.submission.created_on == TODAY
+        assert _count(session) == 2
+        # Counted once per record, not per double tap, in the same counter `store` + count use.
+        assert _assessments(session) == {(TODAY.strftime("%Y-%m"), "supported", "sv", True): 2}
+        count_assessment(session, day=TODAY, segment="supported", language="sv", assisted=True)
+        session.commit()
+        assert _assessments(session) == {(TODAY.strftime("%Y-%m"), "supported", "sv", True): 3}
+
+
+def test_store_and_count_inside_an_open_transaction_keeps_to_it(
+    db_engine: Engine, settings: Settings
+) -> None:
+    """A transaction already begun (e.g. a tablet's limit counted first) is used and committed."""
+    factory = make_session_factory(write_engine(db_engine))
+    code = new_code()
+    with factory() as session:
+        session.execute(select(func.count()).select_from(Submission))
+        assert session.in_transaction()
+        made = _store_and_count(session, settings, code)
+        assert not session.in_transaction()  # committed
+    with make_session_factory(db_engine)() as session:
+        assert _open(session, settings, code).submission.id == made.id
+        assert sum(_assessments(session).values()) == 1
+
+
+def test_store_and_count_on_a_locked_sqlite_says_unavailable(
+    db_engine: Engine, settings: Settings
+) -> None:
+    """A write lock held past the busy timeout: Unavailable (the "try again" page), nothing kept."""
+    if db_engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock")
+    holder = db_engine.raw_connection()
+    try:
+        holder.driver_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
+        holder.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+        quick = make_engine(str(db_engine.url))
+        event.listen(  # wait 50 ms for the lock, not the portal's 5 s
+            quick, "connect", lambda conn, _record: conn.execute("PRAGMA busy_timeout=50")
+        )
+        with pytest.raises(Unavailable), make_session_factory(write_engine(quick))() as session:
+            _store_and_count(session, settings, new_code())
+        quick.dispose()
+    finally:
+        holder.driver_connection.execute("ROLLBACK")  # type: ignore[union-attr]
+        holder.close()
+    with make_session_factory(db_engine)() as session:
+        assert _count(session) == 0 and _assessments(session) == {}
