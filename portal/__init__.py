@@ -113,7 +113,9 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.extensions["portal.engine"] = engine
     app.extensions["portal.sessionmaker"] = make_session_factory(engine)
     # Requests that may write: made once (an engine with options per request cost 0.1 ms).
-    app.extensions["portal.write_sessionmaker"] = make_session_factory(write_engine(engine))
+    writes = write_engine(engine)
+    app.extensions["portal.write_engine"] = writes
+    app.extensions["portal.write_sessionmaker"] = make_session_factory(writes)
 
     redis_client = None
     if settings.redis_url:

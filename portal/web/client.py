@@ -28,6 +28,7 @@ from portal.web.context import (
     db,
     keyring,
     limits,
+    one_write,
     questionnaire,
     questionnaire_for,
     settings,
@@ -241,7 +242,7 @@ def submit() -> Response | tuple[str, int]:
     config = settings()
     keys = keyring().keys(code)
     submissions.store_and_count(
-        db(),
+        one_write(),
         keys=keys,
         answers=answers,
         questionnaire_id=q.id,

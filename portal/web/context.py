@@ -8,6 +8,7 @@ import secrets
 from typing import cast
 
 from flask import current_app, g, has_request_context, request, session
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
 
@@ -65,6 +66,15 @@ def db() -> Session:
         name = "portal.sessionmaker" if reads else "portal.write_sessionmaker"
         g.db = cast(sessionmaker[Session], current_app.extensions[name])()
     return cast(Session, g.db)
+
+
+def one_write() -> Session | Engine:
+    """Where a request's single write goes (a submission): the request's database session if
+    it has opened one (so the write keeps to its transaction), else the writing engine, so
+    that no ORM session is made for statements that do not need one."""
+    if "db" in g:
+        return cast(Session, g.db)
+    return cast(Engine, current_app.extensions["portal.write_engine"])
 
 
 def request_db() -> Session | None:

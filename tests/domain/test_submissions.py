@@ -305,7 +305,7 @@ def test_the_database_holds_neither_the_code_nor_any_answer(
 # --------------------------------------------------------------- store_and_count (a visit's end)
 
 
-def _store_and_count(session: Session, settings: Settings, code: ClientCode) -> Stored:
+def _store_and_count(session: Session | Engine, settings: Settings, code: ClientCode) -> Stored:
     return store_and_count(
         session,
         keys=settings.code_keyring().keys(code),
@@ -375,6 +375,21 @@ def test_store_and_count_inside_an_open_transaction_keeps_to_it(
     with make_session_factory(db_engine)() as session:
         assert _open(session, settings, code).submission.id == made.id
         assert sum(_assessments(session).values()) == 1
+
+
+def test_store_and_count_given_the_engine_makes_its_own_transaction(
+    db_engine: Engine, settings: Settings
+) -> None:
+    """A request that has opened no database session hands over the engine (no ORM session is
+    made for a submission): the record and its count are committed just the same."""
+    code = new_code()
+    made = _store_and_count(write_engine(db_engine), settings, code)
+    again = _store_and_count(write_engine(db_engine), settings, code)  # a double tap
+    assert made == again
+    with make_session_factory(db_engine)() as session:
+        assert _open(session, settings, code).submission.id == made.id
+        assert _count(session) == 1
+        assert _assessments(session) == {(TODAY.strftime("%Y-%m"), "supported", "sv", True): 1}
 
 
 def test_store_and_count_on_a_locked_sqlite_says_unavailable(
