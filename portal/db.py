@@ -41,11 +41,63 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    # A transaction that will write takes the write lock up front and waits its turn (busy
-    # timeout); a deferred one that writes after reading fails at once if another wrote meanwhile.
-    # Straight on the driver: through exec_driver_sql it cost a tenth of a ms on every request.
-    writes = conn.get_execution_options().get("portal_writes")
-    conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
+    # A transaction that will write takes the write lock up front and waits its turn
+    # (begin_immediate); a deferred one that writes after reading fails at once if another
+    # wrote meanwhile. Straight on the driver: through exec_driver_sql it cost a tenth of a ms
+    # on every request.
+    driver = conn.connection.dbapi_connection
+    if conn.get_execution_options().get("portal_writes"):
+        begin_immediate(driver)
+    else:
+        driver.execute("BEGIN")
+
+
+# How often a writer asks again for SQLite's write lock while another holds it: first after
+# 0.2 ms, then twice as long each time, at most every 2 ms, until the busy timeout has passed.
+LOCK_RETRY_FIRST_S = 0.0002
+LOCK_RETRY_MAX_S = 0.002
+
+
+def begin_immediate(
+    connection: sqlite3.Connection,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """BEGIN IMMEDIATE, waiting for the write lock in short steps as long as the connection's
+    busy timeout (BUSY_TIMEOUT_MS) allows.
+
+    SQLite's own busy handler sleeps 1, 2, 5, 10 ... up to 100 ms between tries however soon
+    the lock is free. A write holds the lock for a fraction of a millisecond, so under load
+    the waiting workers slept while the cores stood idle: in a benchmark run 1,440 of 10,833
+    writes waited over 0.5 ms, 15.8 s in all, the longest 0.94 s, and the submissions used
+    78 % of the two cores. Only this statement waits this way (busy_timeout 0 while it runs);
+    every other statement keeps the connection's busy timeout. Still locked at the end: the
+    driver's "database is locked" error, which callers turn into the "try again" page.
+    """
+    (timeout_ms,) = connection.execute("PRAGMA busy_timeout").fetchone()
+    deadline = clock() + timeout_ms / 1000
+    delay = LOCK_RETRY_FIRST_S
+    connection.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or clock() + delay > deadline:
+                    raise
+            sleep(delay)
+            delay = min(delay * 2, LOCK_RETRY_MAX_S)
+    finally:
+        connection.execute(f"PRAGMA busy_timeout={int(timeout_ms)}")
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    # SQLITE_BUSY ("database is locked"); Python 3.11 gives the code as sqlite_errorcode.
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return bool(code & 0xFF == sqlite3.SQLITE_BUSY)
+    return str(error).startswith("database is locked")  # pragma: no cover - older drivers
 
 
 # Every wait on the database ends well before gunicorn's worker timeout (30 s), so a stuck
@@ -227,7 +279,7 @@ def on_sqlite_driver(
         try:
             if not write:
                 return work(cursor)
-            cursor.execute("BEGIN IMMEDIATE")
+            begin_immediate(cast(sqlite3.Connection, raw.driver_connection))
             try:
                 done = work(cursor)
             except BaseException:
