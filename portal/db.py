@@ -96,7 +96,7 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     # SQLITE_BUSY ("database is locked"); Python 3.11 gives the code as sqlite_errorcode.
     code = getattr(error, "sqlite_errorcode", None)
     if code is not None:
-        return bool(code & 0xFF == sqlite3.SQLITE_BUSY)
+        return (int(code) & 0xFF) == sqlite3.SQLITE_BUSY
     return str(error).startswith("database is locked")  # pragma: no cover - older drivers
 
 

@@ -88,11 +88,12 @@ _COUNT_KEY = ("month", "event", "segment", "outcome", "language", "assisted")
 
 def _bump(session: Session, **key: object) -> None:
     connection = session.connection()
-    connection.execute(_bump_for(connection.dialect.name), bump_values(key))
+    connection.execute(bump_statement(connection.dialect.name), bump_values(key))
 
 
 @functools.cache
-def _bump_for(dialect: str) -> Insert:
+def bump_statement(dialect: str) -> Insert:
+    """Count one up on the counter, or start it at 1 (parameters: `bump_values`)."""
     # One statement: a new row starts at 1, an existing one counts up (the unique key). Built
     # once per dialect, the key given as parameters (every submission runs it).
     table = MonthlyCount.__table__
@@ -131,10 +132,6 @@ def bump_values(key: Mapping[str, object]) -> dict[str, object]:
     """The parameters of `bump_statement` for the counter `key`."""
     return {"segment": "", "outcome": "", "language": "", "assisted": False, **key, "count": 1}
 
-
-def bump_statement(dialect: str) -> Insert:
-    """Count one up on the counter, or start it at 1 (parameters: `bump_values`)."""
-    return _bump_for(dialect)
 
 
 def day_band(days: int) -> str:

@@ -120,24 +120,26 @@ def store_and_count(
         day=today, segment=provisional_segment, language=language, assisted=assisted
     )
     if isinstance(session, Engine):
-        engine: Engine | None = session
-    else:
-        bind = session.get_bind()
-        engine = cast(Engine, bind) if not session.in_transaction() else None
-    if engine is not None and engine.dialect.name == "sqlite":
-        return cast(
-            Stored,
-            on_sqlite_driver(
-                engine, lambda cursor: _store_on_driver(cursor, values, counter), write=True
-            ),
-        )
-    if isinstance(session, Engine):
+        if session.dialect.name == "sqlite":
+            return _store_on_sqlite(session, values, counter)
         with Session(session, expire_on_commit=False) as own:
             return _store_and_commit(own, values, counter)
+    bind = cast(Engine, session.get_bind())
+    if bind.dialect.name == "sqlite" and not session.in_transaction():
+        return _store_on_sqlite(bind, values, counter)
     return _store_and_commit(session, values, counter)
 
 
-def _store_and_commit(session: Session, values: dict[str, Any], counter: Mapping[str, object]) -> Stored:
+def _store_on_sqlite(
+    engine: Engine, values: Mapping[str, Any], counter: Mapping[str, object]
+) -> Stored:
+    work = functools.partial(_store_on_driver, values=values, counter=counter)
+    return cast(Stored, on_sqlite_driver(engine, work, write=True))
+
+
+def _store_and_commit(
+    session: Session, values: Mapping[str, Any], counter: Mapping[str, object]
+) -> Stored:
     made = _store_values(session, values, on_new=lambda _row: stats.count(session, counter))
     session.commit()
     return made

@@ -38,21 +38,32 @@ ANSWERS: dict[str, object] = {
 }
 
 
+def _record(
+    settings: Settings,
+    code: ClientCode,
+    *,
+    today: dt.date = TODAY,
+    language: str = "fi",
+    assisted: bool = False,
+) -> dict[str, Any]:
+    """The record `store` and `store_and_count` are given in these tests."""
+    return {
+        "keys": settings.code_keyring().keys(code),
+        "answers": ANSWERS,
+        "questionnaire_id": "core",
+        "version": "1.0",
+        "language": language,
+        "assisted": assisted,
+        "provisional_segment": "supported",
+        "today": today,
+        "days": settings.code_days,
+    }
+
+
 def _store(
     session: Session, settings: Settings, code: ClientCode, *, today: dt.date = TODAY
 ) -> Submission:
-    return store(
-        session,
-        keys=settings.code_keyring().keys(code),
-        answers=ANSWERS,
-        questionnaire_id="core",
-        version="1.0",
-        language="fi",
-        assisted=False,
-        provisional_segment="supported",
-        today=today,
-        days=settings.code_days,
-    )
+    return store(session, **_record(settings, code, today=today))
 
 
 def _open(session: Session, settings: Settings, code: ClientCode, today: dt.date = TODAY) -> Any:
@@ -306,18 +317,7 @@ def test_the_database_holds_neither_the_code_nor_any_answer(
 
 
 def _store_and_count(session: Session | Engine, settings: Settings, code: ClientCode) -> Stored:
-    return store_and_count(
-        session,
-        keys=settings.code_keyring().keys(code),
-        answers=ANSWERS,
-        questionnaire_id="core",
-        version="1.0",
-        language="sv",
-        assisted=True,
-        provisional_segment="supported",
-        today=TODAY,
-        days=settings.code_days,
-    )
+    return store_and_count(session, **_record(settings, code, language="sv", assisted=True))
 
 
 def _assessments(session: Session) -> dict[tuple[str, str, str, bool], int]:
